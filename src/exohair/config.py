@@ -1,0 +1,31 @@
+"""One typed Settings object, read from the environment (prefix EXOHAIR_). Bad values fail at start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EXOHAIR_", extra="ignore")
+
+    # A directory of clinic knowledge files (agents.yaml, regimens.yaml, ...) that replace the shipped ones.
+    knowledge_dir: Path | None = None
+    # The clinic's IANA time zone: dates of care are calendar dates there.
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"EXOHAIR_TIMEZONE '{value}' is not an IANA time zone such as Europe/London") from None
+        return value
+
+
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,121 @@
+"""Chemotherapy-induced alopecia (CIA) risk: how likely, when it starts, when hair returns, and why we think so.
+
+Every number comes from the knowledge base with its source; the estimate returns that basis so a clinician can
+check it. Patient factors without a sourced effect size are reported as notes and do not change the probability.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from exohair.domain.calendar import ChemoCalendar
+from exohair.domain.evidence import Basis, Sourced, SourcedRange
+from exohair.domain.patients import PatientFacts
+from exohair.domain.regimens import CiaRisk, Regimen
+
+DAYS_PER_MONTH = 365.25 / 12
+
+
+@dataclass(frozen=True, slots=True)
+class FactorNote:
+    """What a patient factor means for hair loss or its prevention, when the factor is present."""
+
+    code: str  # a PatientFacts condition code, "androgenetic_alopecia", or "age_65_plus"
+    message: str
+    basis: Basis
+
+
+@dataclass(frozen=True, slots=True)
+class RiskModel:
+    onset_days: Sourced  # mean days from first dose to onset of loss
+    regrowth_months: Sourced  # mean months from last dose to the start of regrowth
+    docetaxel_persistent_threshold_mg_m2: Sourced  # cumulative docetaxel dose that raises persistent alopecia
+    docetaxel_persistent_grade2: SourcedRange  # fraction with grade-2 persistent alopecia above that dose
+    factor_notes: tuple[FactorNote, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BasisLine:
+    quantity: str
+    value: str
+    basis: Basis
+
+
+@dataclass(frozen=True, slots=True)
+class RiskEstimate:
+    regimen_id: str
+    risk_class: CiaRisk
+    p_grade2: float  # probability of CTCAE grade >= 2 alopecia without intervention
+    expected_onset: date
+    expected_regrowth_start: date
+    scalp_cooling_success: SourcedRange | None
+    persistent_alopecia_flag: bool
+    cumulative_docetaxel_mg_m2: float
+    notes: tuple[FactorNote, ...]
+    basis: tuple[BasisLine, ...]
+
+
+def estimate_cia_risk(regimen: Regimen, calendar: ChemoCalendar, facts: PatientFacts, model: RiskModel) -> RiskEstimate:
+    """P(CTCAE grade >= 2 alopecia) without intervention, the expected course, modifiers and their basis.
+
+    onset = first infusion + mean onset days (Watanabe 2019: 18.0 days);
+    regrowth start = last cytotoxic infusion + mean months x 365.25/12 days (Watanabe 2019: 3.3 months);
+    persistent-alopecia flag when the planned cumulative docetaxel dose >= the threshold (Martín 2018: 400 mg/m2).
+    """
+    onset = calendar.first_infusion + timedelta(days=round(model.onset_days.value))
+    regrowth_days = round(model.regrowth_months.value * DAYS_PER_MONTH)
+    regrowth = calendar.last_cytotoxic_infusion + timedelta(days=regrowth_days)
+    docetaxel = regimen.cumulative_dose("docetaxel")
+    threshold = model.docetaxel_persistent_threshold_mg_m2
+    persistent = docetaxel >= threshold.value
+    basis = [
+        BasisLine(
+            "P(grade >= 2 alopecia) without intervention", f"{regimen.p_grade2.value:.0%}", regimen.p_grade2.basis
+        ),
+        BasisLine("Regimen drugs, doses and schedule", regimen.name, regimen.schedule_basis),
+        BasisLine(
+            "Onset of hair loss after the first dose", f"{model.onset_days.value:g} days", model.onset_days.basis
+        ),
+        BasisLine(
+            "Start of regrowth after the last dose",
+            f"{model.regrowth_months.value:g} months",
+            model.regrowth_months.basis,
+        ),
+    ]
+    if regimen.scalp_cooling_success is not None:
+        cooling = regimen.scalp_cooling_success
+        basis.append(BasisLine("Scalp-cooling success (keeps >= 50% of hair)", _range(cooling), cooling.basis))
+    if persistent:
+        grade2 = model.docetaxel_persistent_grade2
+        value = f"cumulative {docetaxel:g} mg/m² ≥ {threshold.value:g}: grade-2 persistent alopecia {_range(grade2)}"
+        basis.append(BasisLine("Persistent alopecia after docetaxel", value, grade2.basis))
+    notes = tuple(note for note in model.factor_notes if _applies(note.code, facts))
+    basis.extend(BasisLine(f"Patient factor: {n.code.replace('_', ' ')}", n.message, n.basis) for n in notes)
+    return RiskEstimate(
+        regimen.id,
+        regimen.cia_risk,
+        regimen.p_grade2.value,
+        onset,
+        regrowth,
+        regimen.scalp_cooling_success,
+        persistent,
+        docetaxel,
+        notes,
+        tuple(basis),
+    )
+
+
+def _applies(code: str, facts: PatientFacts) -> bool:
+    checks: Mapping[str, bool] = {
+        "androgenetic_alopecia": facts.androgenetic_alopecia,
+        "age_65_plus": facts.age_years is not None and facts.age_years >= 65,
+    }
+    return checks.get(code, facts.has(code))
+
+
+def _range(value: SourcedRange) -> str:
+    if value.low == value.high:
+        return f"{value.low:.0%}"
+    return f"{value.low:.0%}–{value.high:.0%}"

@@ -1,0 +1,46 @@
+"""Suite-wide rules: tests that need PostgreSQL or a browser are marked; under CI=true they may never be skipped.
+
+Outside CI a missing PostgreSQL or Chromium skips those tests with a loud line at the end of the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+_skipped_for_infrastructure: list[str] = []
+
+
+def _missing(marker: str) -> str | None:
+    if marker == "browser" and shutil.which("chromium") is None and not os.path.exists("/usr/bin/chromium"):
+        return "Debian's chromium is not installed (apt-get install chromium)"
+    if marker == "postgres" and not os.environ.get("EXOHAIR_TEST_DATABASE_URL"):
+        return "EXOHAIR_TEST_DATABASE_URL is not set (CI points it at 127.0.0.1:5432/test)"
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker in ("browser", "postgres"):
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = _missing(marker)
+        if reason is None:
+            continue
+        if IN_CI:
+            pytest.fail(f"CI=true and {reason}: infrastructure tests may not be skipped in CI", pytrace=False)
+        _skipped_for_infrastructure.append(item.nodeid)
+        pytest.skip(reason)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _skipped_for_infrastructure:
+        terminalreporter.write_sep(
+            "!",
+            f"SKIPPED {len(_skipped_for_infrastructure)} TESTS FOR MISSING INFRASTRUCTURE (PostgreSQL/Chromium); "
+            "CI runs them",
+            red=True,
+            bold=True,
+        )
