@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from exohair.domain.calendar import ChemoCalendar
 from exohair.domain.dates import add_months
-from exohair.domain.patients import Condition, PatientFacts
+from exohair.domain.patients import PatientFacts
 from exohair.domain.problems import Problem
 from exohair.domain.protocols import Adjunct, AdjunctSchedule, Anchor, Protocol
 
@@ -34,15 +34,6 @@ class AdjunctPlan:
 class PlannedAssessment:
     date: date
     label: str
-
-
-# Scalp cooling should not be used with haematogenic malignancy or cold disorders (clinical.md §5c, V).
-_COOLING_CAUTIONS = {
-    Condition.HAEMATOLOGICAL_MALIGNANCY: "scalp cooling should not be used with haematogenic malignancy "
-    "(leukaemia, lymphoma); its cleared indication is solid tumours",
-    Condition.COLD_DISORDER: "scalp cooling is contraindicated with cold sensitivity or cold agglutinin disease, "
-    "cryoglobulinaemia or cryofibrinogenaemia",
-}
 
 
 def plan_adjuncts(
@@ -77,9 +68,9 @@ def plan_adjuncts(
                 i.date for i in calendar.given if not i.maintenance and (not_before is None or i.date >= not_before)
             )
             quantity, unit = len(dates), "infusion"
-            for condition, message in _COOLING_CAUTIONS.items():
-                if facts is not None and facts.has(condition):
-                    problems.append(Problem(f"cooling_{condition}", f"{adjunct.name}: {message}."))
+        for caution in adjunct.cautions:
+            if facts is not None and caution.applies_to(facts):
+                problems.append(Problem(f"caution_{caution.code}", f"{adjunct.name}: {caution.message}"))
         if dates:
             start, end = dates[0], dates[-1]
         planned.append(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from exohair.domain.evidence import Basis
+
 
 class Condition:
     """Codes of conditions that gate sessions or adjuncts. Gate codes match the gates file's contraindications."""
@@ -30,3 +32,19 @@ class PatientFacts:
 
     def has(self, condition: str) -> bool:
         return condition in self.conditions
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionNote:
+    """What a patient factor means for hair loss or an adjunct, with its source, when the factor is present."""
+
+    code: str  # a condition code above, "androgenetic_alopecia", or "age_65_plus"
+    message: str
+    basis: Basis
+
+    def applies_to(self, facts: PatientFacts) -> bool:
+        derived = {
+            "androgenetic_alopecia": facts.androgenetic_alopecia,
+            "age_65_plus": facts.age_years is not None and facts.age_years >= 65,
+        }
+        return derived.get(self.code, facts.has(self.code))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from exohair.domain.evidence import Basis
+from exohair.domain.patients import ConditionNote
 
 
 class Anchor(StrEnum):
@@ -88,3 +89,4 @@ class Adjunct:
     with_session_kind: SessionKind | None = None  # WITH_SESSIONS only
     evidence_summary: str = ""
     basis: Basis | None = None
+    cautions: tuple[ConditionNote, ...] = ()  # raised as plan problems when the patient has the condition

@@ -6,25 +6,15 @@ check it. Patient factors without a sourced effect size are reported as notes an
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from exohair.domain.calendar import ChemoCalendar
 from exohair.domain.evidence import Basis, Sourced, SourcedRange
-from exohair.domain.patients import PatientFacts
+from exohair.domain.patients import ConditionNote, PatientFacts
 from exohair.domain.regimens import CiaRisk, Regimen
 
 DAYS_PER_MONTH = 365.25 / 12
-
-
-@dataclass(frozen=True, slots=True)
-class FactorNote:
-    """What a patient factor means for hair loss or its prevention, when the factor is present."""
-
-    code: str  # a PatientFacts condition code, "androgenetic_alopecia", or "age_65_plus"
-    message: str
-    basis: Basis
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +23,7 @@ class RiskModel:
     regrowth_months: Sourced  # mean months from last dose to the start of regrowth
     docetaxel_persistent_threshold_mg_m2: Sourced  # cumulative docetaxel dose that raises persistent alopecia
     docetaxel_persistent_grade2: SourcedRange  # fraction with grade-2 persistent alopecia above that dose
-    factor_notes: tuple[FactorNote, ...]
+    factor_notes: tuple[ConditionNote, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +43,7 @@ class RiskEstimate:
     scalp_cooling_success: SourcedRange | None
     persistent_alopecia_flag: bool
     cumulative_docetaxel_mg_m2: float
-    notes: tuple[FactorNote, ...]
+    notes: tuple[ConditionNote, ...]
     basis: tuple[BasisLine, ...]
 
 
@@ -91,7 +81,7 @@ def estimate_cia_risk(regimen: Regimen, calendar: ChemoCalendar, facts: PatientF
         grade2 = model.docetaxel_persistent_grade2
         value = f"cumulative {docetaxel:g} mg/m² ≥ {threshold.value:g}: grade-2 persistent alopecia {_range(grade2)}"
         basis.append(BasisLine("Persistent alopecia after docetaxel", value, grade2.basis))
-    notes = tuple(note for note in model.factor_notes if _applies(note.code, facts))
+    notes = tuple(note for note in model.factor_notes if note.applies_to(facts))
     basis.extend(BasisLine(f"Patient factor: {n.code.replace('_', ' ')}", n.message, n.basis) for n in notes)
     return RiskEstimate(
         regimen.id,
@@ -105,14 +95,6 @@ def estimate_cia_risk(regimen: Regimen, calendar: ChemoCalendar, facts: PatientF
         notes,
         tuple(basis),
     )
-
-
-def _applies(code: str, facts: PatientFacts) -> bool:
-    checks: Mapping[str, bool] = {
-        "androgenetic_alopecia": facts.androgenetic_alopecia,
-        "age_65_plus": facts.age_years is not None and facts.age_years >= 65,
-    }
-    return checks.get(code, facts.has(code))
 
 
 def _range(value: SourcedRange) -> str:

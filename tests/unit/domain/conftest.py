@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from exohair.domain.evidence import Basis, Evidence, Sourced, SourcedRange
+from exohair.domain.patients import ConditionNote
 from exohair.domain.protocols import (
     Adjunct,
     AdjunctSchedule,
@@ -105,7 +106,10 @@ def regrowth_only() -> Protocol:
 
 MINOXIDIL = Adjunct("minoxidil", "Topical minoxidil", (), AdjunctSchedule.DAILY_FROM_LAST_INFUSION, "twice daily", 6)
 PRP = Adjunct("prp", "PRP", (), AdjunctSchedule.WITH_SESSIONS, "with regrowth", with_session_kind=SessionKind.REGROWTH)
-COOLING = Adjunct("scalp-cooling", "Scalp cooling", (), AdjunctSchedule.AT_INFUSIONS, "at every infusion")
+COLD = ConditionNote("cold_disorder", "contraindicated with cold agglutinin disease.", TEST_BASIS)
+COOLING = Adjunct(
+    "scalp-cooling", "Scalp cooling", (), AdjunctSchedule.AT_INFUSIONS, "at every infusion", cautions=(COLD,)
+)
 
 
 def make_rules(*, buffer_days: int = 1, avoid_nadir: bool = True) -> GateRules:
@@ -113,7 +117,9 @@ def make_rules(*, buffer_days: int = 1, avoid_nadir: bool = True) -> GateRules:
         LabThreshold("anc_low", LabAnalyte.ANC, Comparator.AT_LEAST, 1500, "/µL", TEST_BASIS),
         LabThreshold("platelets_low", LabAnalyte.PLATELETS, Comparator.AT_LEAST, 75000, "/µL", TEST_BASIS),
         LabThreshold("hb_low", LabAnalyte.HB, Comparator.AT_LEAST, 10, "g/dL", TEST_BASIS),
-        LabThreshold("inr_high", LabAnalyte.INR, Comparator.AT_MOST, 1.5, "", TEST_BASIS, only_when_anticoagulated=True),
+        LabThreshold(
+            "inr_high", LabAnalyte.INR, Comparator.AT_MOST, 1.5, "", TEST_BASIS, only_when_anticoagulated=True
+        ),
     )
     codes = (
         "haematological_malignancy",
@@ -127,7 +133,15 @@ def make_rules(*, buffer_days: int = 1, avoid_nadir: bool = True) -> GateRules:
     )
     contraindications = tuple(Contraindication(c, c, f"{c} contraindicates the session.", TEST_BASIS) for c in codes)
     return GateRules(
-        thresholds, 72, TEST_BASIS, avoid_nadir, TEST_BASIS, buffer_days, TEST_BASIS, contraindications, TEST_BASIS,
+        thresholds,
+        72,
+        TEST_BASIS,
+        avoid_nadir,
+        TEST_BASIS,
+        buffer_days,
+        TEST_BASIS,
+        contraindications,
+        TEST_BASIS,
         TEST_BASIS,
     )
 

@@ -22,7 +22,8 @@ def test_it_dates_every_cycle_of_a_sequential_regimen(ac_t):
     assert dates[4] == FIRST + timedelta(days=84)
     assert dates[-1] == FIRST + timedelta(days=84 + 7 * 11)
     assert [i.cycle for i in calendar.infusions] == list(range(1, 17))
-    assert calendar.infusions[4].phase == "T" and calendar.infusions[4].phase_cycle == 1
+    assert calendar.infusions[4].phase == "T"
+    assert calendar.infusions[4].phase_cycle == 1
 
 
 def test_each_infusion_carries_its_nadir_window(ac_t):
@@ -56,7 +57,8 @@ def test_delays_accumulate(ac_t):
 def test_a_skipped_dose_is_not_made_up_and_has_no_nadir(ac_t):
     calendar = build_chemo_calendar(ac_t, FIRST, [InfusionChange(cycle=16, skipped=True)])
     last = calendar.infusions[-1]
-    assert last.status is InfusionStatus.SKIPPED and last.nadir is None
+    assert last.status is InfusionStatus.SKIPPED
+    assert last.nadir is None
     # Regrowth is now counted from cycle 15, the last dose actually given.
     assert calendar.last_cytotoxic_infusion == calendar.infusions[-2].date
 

@@ -1,11 +1,10 @@
 from datetime import date, timedelta
 
 from conftest import TEST_BASIS
-
 from exohair.domain.calendar import build_chemo_calendar
 from exohair.domain.evidence import Sourced, SourcedRange
-from exohair.domain.patients import Condition, PatientFacts
-from exohair.domain.risk import FactorNote, RiskModel, estimate_cia_risk
+from exohair.domain.patients import Condition, ConditionNote, PatientFacts
+from exohair.domain.risk import RiskModel, estimate_cia_risk
 
 FIRST = date(2027, 3, 1)
 MODEL = RiskModel(
@@ -14,8 +13,8 @@ MODEL = RiskModel(
     docetaxel_persistent_threshold_mg_m2=Sourced(400, TEST_BASIS),
     docetaxel_persistent_grade2=SourcedRange(0.05, 0.12, TEST_BASIS),
     factor_notes=(
-        FactorNote("androgenetic_alopecia", "pCIA resembles AGA.", TEST_BASIS),
-        FactorNote(Condition.LIVER_DYSFUNCTION, "Cooling may be less effective.", TEST_BASIS),
+        ConditionNote("androgenetic_alopecia", "pCIA resembles AGA.", TEST_BASIS),
+        ConditionNote(Condition.LIVER_DYSFUNCTION, "Cooling may be less effective.", TEST_BASIS),
     ),
 )
 

@@ -1,7 +1,6 @@
 from datetime import date
 
 from conftest import COOLING, MINOXIDIL, PRP, TEST_BASIS
-
 from exohair.domain.calendar import build_chemo_calendar
 from exohair.domain.costing import (
     CoolingTier,
@@ -45,7 +44,8 @@ def test_an_estimate_prices_sessions_and_adjuncts(ac_t, priming_regrowth, rules)
     assert estimate.expected_cents == 5 * 200000 + 6 * 3000 + 3 * 45000 + 240000
     assert estimate.high_cents == 5 * 300000 + 6 * 5000 + 3 * 50000 + 240000
     assert [line.quantity for line in estimate.lines] == [5, 6, 3, 16]
-    assert estimate.currency == "USD" and not estimate.problems
+    assert estimate.currency == "USD"
+    assert not estimate.problems
 
 
 def test_an_adjunct_without_a_tariff_is_reported_not_priced_at_zero(ac_t, priming_regrowth, rules):
