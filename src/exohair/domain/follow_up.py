@@ -98,7 +98,7 @@ def plan_assessments(
             for cycle in calendar.cycles:
                 if not cycle.maintenance:
                     when = cycle.start + timedelta(days=rule.offset_days)
-                    found.append(PlannedAssessment(when, f"{rule.label}: cycle {cycle.number}"))
+                    found.append(PlannedAssessment(when, f"{rule.label} {cycle.number}"))
             continue
         if rule.anchor is Anchor.PLAN_START:
             base = start

@@ -34,6 +34,16 @@ class PatientFacts:
         return condition in self.conditions
 
 
+# Factors derived from other facts rather than recorded as a condition code.
+DERIVED_FACTORS = ("androgenetic_alopecia", "age_65_plus")
+
+
+def factor_codes() -> frozenset[str]:
+    """Every code a ConditionNote may name: recorded condition codes and derived factors."""
+    recorded = {value for name, value in vars(Condition).items() if name.isupper() and isinstance(value, str)}
+    return frozenset(recorded) | frozenset(DERIVED_FACTORS)
+
+
 @dataclass(frozen=True, slots=True)
 class ConditionNote:
     """What a patient factor means for hair loss or an adjunct, with its source, when the factor is present."""

@@ -100,8 +100,13 @@ class UnknownName(NotFound):
 
     code = "unknown_name"
 
-    def __init__(self, kind: str, name: str, suggestions: Sequence[str]) -> None:
-        hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+    def __init__(self, kind: str, name: str, suggestions: Sequence[str], known: Sequence[str] = ()) -> None:
+        if suggestions:
+            hint = f" Did you mean: {', '.join(suggestions)}?"
+        elif known:
+            hint = f" Known {kind}s: {', '.join(known[:12])}{', …' if len(known) > 12 else ''}."
+        else:
+            hint = ""
         super().__init__(f"Unknown {kind} '{name}'.{hint}")
         self.kind = kind
         self.name = name
@@ -141,4 +146,4 @@ def find_by_name(kind: str, entries: Iterable[N], name: str) -> N:
         return by_key[wanted]
     close = difflib.get_close_matches(wanted, list(by_key), n=6, cutoff=0.5)
     suggestions = list(dict.fromkeys(label_of[k] for k in close))[:3]
-    raise UnknownName(kind, name, suggestions)
+    raise UnknownName(kind, name, suggestions, list(dict.fromkeys(label_of.values())))

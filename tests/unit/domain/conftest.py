@@ -75,7 +75,7 @@ def in_cycle_rule() -> SessionRule:
 
 ASSESSMENTS = (
     AssessmentRule("baseline", Anchor.PLAN_START),
-    AssessmentRule("each cycle", Anchor.EACH_CYCLE),
+    AssessmentRule("cycle", Anchor.EACH_CYCLE),
     AssessmentRule("end of chemo", Anchor.END_OF_CHEMO),
     AssessmentRule("+3 months", Anchor.LAST_INFUSION, offset_months=3),
     AssessmentRule("+6 months", Anchor.LAST_INFUSION, offset_months=6),

@@ -1,0 +1,35 @@
+"""The `exohair` command line. Each command group lives in its own module; commands call services."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from exohair.cli import catalogue, estimate, plan
+from exohair.cli.console import fail
+from exohair.domain.errors import DomainError
+from exohair.knowledge import KnowledgeError
+
+app = typer.Typer(
+    name="exohair",
+    help="Plan, gate and price exosome scalp therapy around a patient's chemotherapy calendar.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(catalogue.regimens, name="regimens")
+app.add_typer(catalogue.protocols, name="protocols")
+app.command("plan")(plan.plan_command)
+app.command("demo")(plan.demo_command)
+app.command("estimate")(estimate.estimate_command)
+
+
+def main() -> None:
+    try:
+        app()
+    except DomainError as error:
+        fail(error.message)
+    except KnowledgeError as error:
+        fail(f"knowledge base: {error}")
+    sys.exit(0)

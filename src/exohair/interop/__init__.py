@@ -1,0 +1,1 @@
+"""Exchange formats: the plan as JSON, iCalendar; FHIR and research exports later."""
