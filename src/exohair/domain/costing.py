@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from exohair.domain.evidence import Basis
 from exohair.domain.planning import TherapyPlan
@@ -44,8 +45,7 @@ class Tariffs:
     scalp_cooling: ScalpCoolingTariff
 
 
-@dataclass(frozen=True, slots=True)
-class EstimateLine:
+class EstimateLine(NamedTuple):  # a NamedTuple for speed, as calendar.DateWindow
     item: str
     quantity: int
     unit: str

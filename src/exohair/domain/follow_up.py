@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from exohair.domain.calendar import ChemoCalendar
 from exohair.domain.dates import add_months
@@ -30,8 +30,7 @@ class AdjunctPlan:
     problems: tuple[Problem, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedAssessment:
+class PlannedAssessment(NamedTuple):  # a NamedTuple for speed, as calendar.DateWindow
     date: date
     label: str
 
@@ -108,7 +107,9 @@ def plan_assessments(
             base = calendar.last_cytotoxic_infusion
         else:
             base = calendar.first_infusion
-        when = add_months(base, rule.offset_months) + timedelta(days=rule.offset_days)
+        when = add_months(base, rule.offset_months) if rule.offset_months else base
+        if rule.offset_days:
+            when += timedelta(days=rule.offset_days)
         found.append(PlannedAssessment(when, rule.label))
     kept = [a for a in found if not_before is None or a.date >= not_before]
     return tuple(sorted(kept, key=lambda a: (a.date, a.label)))

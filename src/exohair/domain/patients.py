@@ -53,8 +53,8 @@ class ConditionNote:
     basis: Basis
 
     def applies_to(self, facts: PatientFacts) -> bool:
-        derived = {
-            "androgenetic_alopecia": facts.androgenetic_alopecia,
-            "age_65_plus": facts.age_years is not None and facts.age_years >= 65,
-        }
-        return derived.get(self.code, facts.has(self.code))
+        if self.code == "androgenetic_alopecia":
+            return facts.androgenetic_alopecia
+        if self.code == "age_65_plus":
+            return facts.age_years is not None and facts.age_years >= 65
+        return self.code in facts.conditions

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from exohair.domain.calendar import ChemoCalendar, DateWindow
 from exohair.domain.closures import NO_CLOSURES, ClinicClosures
@@ -28,8 +29,7 @@ class PerformedSession:
     date: date
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedSession:
+class PlannedSession(NamedTuple):  # a NamedTuple for speed, as calendar.DateWindow
     key: str  # stable across re-planning: "priming-1", "in_cycle-c2", "regrowth-3"
     kind: SessionKind
     label: str

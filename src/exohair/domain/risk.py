@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from exohair.domain.calendar import ChemoCalendar
 from exohair.domain.evidence import Basis, Sourced, SourcedRange
@@ -26,8 +27,7 @@ class RiskModel:
     factor_notes: tuple[ConditionNote, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class BasisLine:
+class BasisLine(NamedTuple):  # a NamedTuple for speed, as calendar.DateWindow
     quantity: str
     value: str
     basis: Basis

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
+from typing import NamedTuple
 
 from exohair.domain.calendar import ChemoCalendar
 from exohair.domain.closures import ClinicClosures
@@ -28,8 +29,7 @@ REASON_TEXT = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Slot:
+class Slot(NamedTuple):  # a NamedTuple for speed, as calendar.DateWindow
     """One session to place: its stable key, target day and allowed window."""
 
     key: str
@@ -46,9 +46,10 @@ class DayRules:
 
     infusion_days: frozenset[int]
     nadir_days: frozenset[int]
-    closures: ClinicClosures
-    not_before: date | None
-    first_infusion: date
+    closed_days: frozenset[int]
+    closed_weekdays: frozenset[int]  # as ordinal % 7 (ordinal 1, 0001-01-01, was a Monday: Monday is 1)
+    not_before_ordinal: int
+    first_infusion_ordinal: int
     min_interval_days: int
 
     @classmethod
@@ -72,39 +73,44 @@ class DayRules:
         return cls(
             frozenset(infusion),
             frozenset(nadir),
-            closures,
-            not_before,
-            calendar.first_infusion,
+            frozenset(d.toordinal() for d in closures.dates),
+            frozenset((weekday + 1) % 7 for weekday in closures.weekdays),
+            not_before.toordinal() if not_before is not None else 0,
+            calendar.first_infusion.toordinal(),
             min_interval_days,
         )
 
-    def refusal(self, slot: Slot, day: date, taken: list[int]) -> str | None:
-        """Why `day` cannot hold `slot`, or None when it can. `taken` holds ordinals of sessions already placed."""
-        ordinal = day.toordinal()
-        if self.not_before is not None and day < self.not_before:
+    def refusal(self, slot: Slot, ordinal: int, taken: list[int]) -> str | None:
+        """Why day `ordinal` cannot hold `slot`, or None when it can. `taken`: ordinals of placed sessions."""
+        if ordinal < self.not_before_ordinal:
             return "before_start"
-        if slot.kind is SessionKind.PRIMING and day >= self.first_infusion:
+        if slot.kind is SessionKind.PRIMING and ordinal >= self.first_infusion_ordinal:
             return "after_first_infusion"
-        if self.closures.is_closed(day):
+        if ordinal in self.closed_days or (ordinal % 7) in self.closed_weekdays:
             return "closed"
         if ordinal in self.infusion_days:
             return "infusion"
         if ordinal in self.nadir_days:
             return "nadir"
-        if any(abs(ordinal - other) < self.min_interval_days for other in taken):
-            return "interval"
+        interval = self.min_interval_days
+        for other in taken:
+            if -interval < ordinal - other < interval:
+                return "interval"
         return None
 
 
 def choose_day(slot: Slot, rules: DayRules, taken: list[int]) -> tuple[date | None, Counter[str]]:
     """The valid day nearest the target (earlier wins a tie), or None with the count of each refusal."""
-    refusals: Counter[str] = Counter()
-    for day in _nearest_first(slot):
-        reason = rules.refusal(slot, day, taken)
+    refused: list[str] = []
+    for ordinal in _nearest_first(slot):
+        reason = rules.refusal(slot, ordinal, taken)
         if reason is None:
-            return day, refusals
-        refusals[reason] += 1
-    return None, refusals
+            return date.fromordinal(ordinal), Counter(refused) if refused else _NO_REFUSALS
+        refused.append(reason)
+    return None, Counter(refused)
+
+
+_NO_REFUSALS: Counter[str] = Counter()
 
 
 def describe_refusals(refusals: Counter[str]) -> str:
@@ -142,12 +148,14 @@ def _slots_for_rule(rule: SessionRule, calendar: ChemoCalendar, not_before: date
 
 
 def _slot(rule: SessionRule, key: str, label: str, anchor: date, extra_days: int) -> Slot:
-    def at(offset: int) -> date:
-        return anchor + timedelta(days=offset + extra_days)
-
-    kind = rule.kind
+    base = anchor.toordinal() + extra_days
     return Slot(
-        key, kind, label, at(rule.target_offset_days), at(rule.earliest_offset_days), at(rule.latest_offset_days)
+        key,
+        rule.kind,
+        label,
+        date.fromordinal(base + rule.target_offset_days),
+        date.fromordinal(base + rule.earliest_offset_days),
+        date.fromordinal(base + rule.latest_offset_days),
     )
 
 
@@ -161,13 +169,15 @@ def _anchor_date(anchor: Anchor, calendar: ChemoCalendar, not_before: date | Non
     raise ValueError(f"{anchor} cannot anchor a session")
 
 
-def _nearest_first(slot: Slot) -> Iterator[date]:
-    """Days of the window ordered by distance from the target; the earlier of two equal distances first."""
-    span = (slot.latest - slot.earliest).days
-    offset_of_target = (slot.target - slot.earliest).days
+def _nearest_first(slot: Slot) -> Iterator[int]:
+    """Day ordinals of the window, by distance from the target; the earlier of two equal distances first."""
+    earliest, latest, target = slot.earliest.toordinal(), slot.latest.toordinal(), slot.target.toordinal()
     # The target normally lies inside the window; a clinic-edited protocol might not, so search far enough.
-    for distance in range(span + abs(offset_of_target) + 1):
-        for signed in (-distance, distance) if distance else (0,):
-            position = offset_of_target + signed
-            if 0 <= position <= span:
-                yield slot.earliest + timedelta(days=position)
+    reach = max(target - earliest, latest - target)
+    if earliest <= target <= latest:
+        yield target
+    for distance in range(1, reach + 1):
+        if earliest <= target - distance <= latest:
+            yield target - distance
+        if earliest <= target + distance <= latest:
+            yield target + distance

@@ -22,6 +22,9 @@ def _index(entries: Iterable[N]) -> dict[str, N]:
     for entry in entries:
         for label in (entry.id, entry.name, *entry.synonyms):
             index.setdefault(label_key(label), entry)
+            # The label as written, too, so an exact id skips normalising. A written label can only equal a
+            # normalised key when it is already normalised, i.e. the same key of the same entry.
+            index.setdefault(label, entry)
     return index
 
 
@@ -73,19 +76,19 @@ class Knowledge:
         return self._hash[0]
 
     def agent(self, name: str) -> Agent:
-        found = self._agents_by_label.get(label_key(name))
+        found = self._agents_by_label.get(name) or self._agents_by_label.get(label_key(name))
         return found if found is not None else find_by_name("agent", self.agents, name)
 
     def regimen(self, name: str) -> Regimen:
-        found = self._regimens_by_label.get(label_key(name))
+        found = self._regimens_by_label.get(name) or self._regimens_by_label.get(label_key(name))
         return found if found is not None else find_by_name("regimen", self.regimens, name)
 
     def protocol(self, name: str) -> Protocol:
-        found = self._protocols_by_label.get(label_key(name))
+        found = self._protocols_by_label.get(name) or self._protocols_by_label.get(label_key(name))
         return found if found is not None else find_by_name("protocol", self.protocols, name)
 
     def adjunct(self, name: str) -> Adjunct:
-        found = self._adjuncts_by_label.get(label_key(name))
+        found = self._adjuncts_by_label.get(name) or self._adjuncts_by_label.get(label_key(name))
         return found if found is not None else find_by_name("adjunct", self.adjuncts, name)
 
 
