@@ -67,9 +67,7 @@ def main() -> None:
         plans.append(_rate(work, full))
         baseline.append(_rate(work, calendar_only))
     median_plans, median_base = statistics.median(plans), statistics.median(baseline)
-    print(
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
+    print(f"machine: {_cpu()} ({platform.machine()}), {os.cpu_count()} cores, Python {platform.python_version()}")
     print(
         f"grid: {len(kb.regimens)} regimens × {len(kb.protocols)} protocols = {len(work)} plans per pass, "
         f"{REPEATS} passes per round, {ROUNDS} rounds, pinned to one core"
