@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from exohair.domain.calendar import ChemoCalendar
+from exohair.domain.closures import NO_CLOSURES, ClinicClosures
 from exohair.domain.dates import add_months
 from exohair.domain.patients import PatientFacts
 from exohair.domain.problems import Problem
@@ -84,6 +85,7 @@ def plan_assessments(
     sessions: Sequence[PlannedSession],
     *,
     not_before: date | None,
+    closures: ClinicClosures = NO_CLOSURES,
 ) -> tuple[PlannedAssessment, ...]:
     """The protocol's assessment schedule in dates. Assessments that fall before the plan starts are left out:
     they can no longer be done; the baseline moves to the plan's first day instead."""
@@ -111,5 +113,13 @@ def plan_assessments(
         if rule.offset_days:
             when += timedelta(days=rule.offset_days)
         found.append(PlannedAssessment(when, rule.label))
+    # An assessment is a clinic visit: one due on a closed day moves to the next open day.
+    found = [a if not closures.is_closed(a.date) else a._replace(date=_next_open(a.date, closures)) for a in found]
     kept = [a for a in found if not_before is None or a.date >= not_before]
     return tuple(sorted(kept, key=lambda a: (a.date, a.label)))
+
+
+def _next_open(day: date, closures: ClinicClosures) -> date:
+    while closures.is_closed(day):  # parse_weekdays refuses a clinic closed every weekday, so this ends
+        day += timedelta(days=1)
+    return day

@@ -123,7 +123,7 @@ def plan_sessions(
         protocol.version,
         tuple(sessions),
         plan_adjuncts(adjuncts, calendar, sessions, facts=facts, not_before=not_before),
-        plan_assessments(protocol, calendar, sessions, not_before=not_before),
+        plan_assessments(protocol, calendar, sessions, not_before=not_before, closures=closures),
     )
 
 

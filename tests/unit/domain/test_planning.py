@@ -141,3 +141,14 @@ def test_a_zero_buffer_still_keeps_sessions_off_infusion_days(ac_t, priming_in_c
     plan = plan_sessions(calendar, priming_in_cycle_regrowth, [], make_rules(buffer_days=0))
     infusion_days = {i.date for i in calendar.given}
     assert not infusion_days & {s.date for s in plan.sessions}
+
+
+def test_an_assessment_due_on_a_closed_day_moves_to_the_next_open_day(ac_t, priming_regrowth, rules):
+    calendar = build_chemo_calendar(ac_t, FIRST)
+    end_of_chemo = calendar.end_of_chemo  # 2027-08-15, a Sunday
+    assert end_of_chemo.weekday() == 6
+    closures = ClinicClosures(weekdays=frozenset({5, 6}))
+    plan = plan_sessions(calendar, priming_regrowth, [], rules, closures=closures)
+    moved = next(a for a in plan.assessments if a.label == "end of chemo")
+    assert moved.date == end_of_chemo + timedelta(days=1)
+    assert not any(closures.is_closed(a.date) for a in plan.assessments)

@@ -81,11 +81,13 @@ def _assert_interval(sessions: list[PlannedSession], min_interval_days: int) -> 
 @given(courses())
 def test_no_session_falls_on_an_infusion_day_in_a_nadir_or_on_a_closed_day(course) -> None:
     """Every dated session is inside its window, off closed days, outside infusion ± buffer and nadir windows,
-    and priming sessions come before the first infusion."""
+    and priming sessions come before the first infusion; no assessment falls on a closed day."""
     _, protocol, calendar, closures, adjuncts = course
-    for session in _plan(protocol, calendar, closures, adjuncts).sessions:
+    plan = _plan(protocol, calendar, closures, adjuncts)
+    for session in plan.sessions:
         if session.date is not None:
             _assert_day_is_safe(session, calendar, closures)
+    assert not any(closures.is_closed(a.date) for a in plan.assessments)
 
 
 @SETTINGS
