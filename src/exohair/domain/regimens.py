@@ -125,7 +125,8 @@ class Named(Protocol):
 N = TypeVar("N", bound=Named)
 
 
-def _normalise(name: str) -> str:
+def label_key(name: str) -> str:
+    """How names are compared: case, spaces and punctuation ignored ("dd-AC" == "ddac")."""
     return "".join(ch for ch in name.casefold() if ch.isalnum())
 
 
@@ -138,10 +139,10 @@ def find_by_name(kind: str, entries: Iterable[N], name: str) -> N:
     label_of: dict[str, str] = {}
     for entry in entries:
         for label in (entry.id, entry.name, *entry.synonyms):
-            key = _normalise(label)
+            key = label_key(label)
             by_key.setdefault(key, entry)
             label_of.setdefault(key, entry.id)
-    wanted = _normalise(name)
+    wanted = label_key(name)
     if wanted in by_key:
         return by_key[wanted]
     close = difflib.get_close_matches(wanted, list(by_key), n=6, cutoff=0.5)

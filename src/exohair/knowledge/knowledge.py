@@ -9,10 +9,9 @@ from typing import TypeVar
 
 from exohair.domain.costing import Tariffs
 from exohair.domain.protocols import Adjunct, Protocol
-from exohair.domain.regimens import Agent, Named, Regimen, find_by_name
+from exohair.domain.regimens import Agent, Named, Regimen, find_by_name, label_key
 from exohair.domain.risk import RiskModel
 from exohair.domain.safety import GateRules
-from exohair.knowledge.schema_rules import label_key
 
 N = TypeVar("N", bound=Named)
 

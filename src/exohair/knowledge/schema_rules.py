@@ -9,20 +9,12 @@ from difflib import get_close_matches
 
 from pydantic import BaseModel
 
-from exohair.domain.regimens import Named
+from exohair.domain.regimens import Named, label_key
 from exohair.knowledge.problems import Loc, Problem
 from exohair.knowledge.schema_agents import AgentsFile
 from exohair.knowledge.schema_gates import REQUIRED_CONTRAINDICATIONS, GatesFile
 from exohair.knowledge.schema_protocols import ProtocolsFile
 from exohair.knowledge.schema_regimens import PhaseEntry, RegimensFile
-
-
-def label_key(label: str) -> str:
-    """How lookups compare names: case, spaces and punctuation ignored ("dd-AC" == "ddac").
-
-    Mirrors `exohair.domain.regimens.find_by_name`; a test checks the two agree on every shipped label.
-    """
-    return "".join(ch for ch in label.casefold() if ch.isalnum())
 
 
 def _names(section: str, entries: Sequence[Named]) -> Iterator[Problem]:
