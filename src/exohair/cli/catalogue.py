@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 
 import typer
 from rich.table import Table
 
-from exohair.cli.console import basis_text, knowledge, out
+from exohair.cli.console import basis_text, knowledge, out, print_json_data
 
 regimens = typer.Typer(help="Chemotherapy regimens in the knowledge base.", no_args_is_help=True)
 protocols = typer.Typer(help="Therapy protocols and adjuncts.", no_args_is_help=True)
@@ -35,7 +34,7 @@ def list_regimens(format: ListFormat = typer.Option(ListFormat.table, "--format"
             }
             for r in entries
         ]
-        out.print_json(json.dumps(rows))
+        print_json_data(rows)
         return
     table = Table(title="Regimens")
     table.add_column("id", no_wrap=True, min_width=12)  # ids are what people type: never truncate them
@@ -83,7 +82,7 @@ def list_protocols(format: ListFormat = typer.Option(ListFormat.table, "--format
             {"id": p.id, "name": p.name, "version": p.version, "sessions": sum(r.count for r in p.sessions)}
             for p in kb.protocols
         ]
-        out.print_json(json.dumps(rows))
+        print_json_data(rows)
         return
     table = Table(title="Protocols")
     table.add_column("id", no_wrap=True, min_width=25)

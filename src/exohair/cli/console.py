@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import UTC, date, datetime
-from typing import NoReturn
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 import typer
@@ -53,3 +54,8 @@ def basis_text(basis: Basis) -> str:
     source = basis.source if basis.source.startswith(f"{tag}:") else f"{tag}: {basis.source}"
     flag = " [yellow](needs verification)[/]" if basis.needs_verification else ""
     return f"[dim]{source}[/]{flag}"
+
+
+def print_json_data(data: Any) -> None:
+    """Machine-readable output: plain JSON on stdout, never wrapped or coloured by the terminal renderer."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
