@@ -67,9 +67,16 @@ def run_exohair(*args: str, env: Mapping[str, str] | None = None, cwd: Path | No
     return Run(done.returncode, done.stdout.decode("utf-8"), done.stderr.decode("utf-8"))
 
 
-def run_exohair_many(commands: Sequence[Sequence[str]], env: Mapping[str, str] | None = None) -> list[Run]:
-    with ThreadPoolExecutor(max_workers=max(2, min(8, os.cpu_count() or 2))) as pool:
-        return list(pool.map(lambda args: run_exohair(*args, env=env), commands))
+def run_exohair_many(
+    commands: Sequence[Sequence[str]],
+    env: Mapping[str, str] | None = None,
+    envs: Sequence[Mapping[str, str] | None] | None = None,
+) -> list[Run]:
+    """Run the command lines in parallel; `envs` gives each its own settings, `env` all the same ones."""
+    settings = list(envs) if envs is not None else [env] * len(commands)
+    assert len(settings) == len(commands)
+    with ThreadPoolExecutor(max_workers=2 * (os.cpu_count() or 2)) as pool:
+        return list(pool.map(lambda args, extra: run_exohair(*args, env=extra), commands, settings))
 
 
 @pytest.fixture(scope="session")
@@ -83,9 +90,18 @@ def run_many() -> Callable[..., list[Run]]:
 
 
 @pytest.fixture(scope="session")
-def reference_json() -> dict[str, Any]:
-    """`plan --format json` of the reference course, shared by the JSON, iCalendar and estimate tests."""
-    data: dict[str, Any] = run_exohair("plan", *REFERENCE, "--format", "json").json()
+def reference_run(tmp_path_factory) -> tuple[Run, Path]:
+    """`plan --format json --out FILE` of the reference course: the run, and the file it wrote."""
+    target = tmp_path_factory.mktemp("reference") / "plan.json"
+    return run_exohair("plan", *REFERENCE, "--format", "json", "--out", str(target)), target
+
+
+@pytest.fixture(scope="session")
+def reference_json(reference_run) -> dict[str, Any]:
+    """The reference plan as JSON, shared by the JSON, iCalendar, estimate and override tests."""
+    result, target = reference_run
+    assert result.code == 0, result.stderr
+    data: dict[str, Any] = json.loads(target.read_text(encoding="utf-8"))
     return data
 
 

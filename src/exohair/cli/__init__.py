@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from pydantic import ValidationError
 
 from exohair.cli import catalogue, estimate, plan
 from exohair.cli.console import fail
@@ -32,4 +33,6 @@ def main() -> None:
         fail(error.message)
     except KnowledgeError as error:
         fail(f"knowledge base: {error}")
+    except ValidationError as error:  # Settings read from EXOHAIR_* at start: say which value is wrong
+        fail("configuration: " + "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors()))
     sys.exit(0)

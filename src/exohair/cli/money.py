@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 import typer
 
+MAX_AMOUNT = Decimal(1_000_000_000)  # far above any course of care; also keeps Decimal well inside its precision
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 
 
@@ -26,6 +27,10 @@ def parse_money(text: str, option: str) -> int:
         raise typer.BadParameter(
             f"'{text}' is not an amount of money, e.g. 1500 or 1,500.00.", param_hint=option
         ) from None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise typer.BadParameter(f"'{text}' must be a non-negative amount in whole cents.", param_hint=option)
+    if not amount.is_finite() or amount < 0:
+        raise typer.BadParameter(f"'{text}' must be a non-negative amount.", param_hint=option)
+    if amount > MAX_AMOUNT:
+        raise typer.BadParameter(f"'{text}' is more than {MAX_AMOUNT:,} — check the amount.", param_hint=option)
+    if amount != amount.quantize(Decimal("0.01")):
+        raise typer.BadParameter(f"'{text}' has fractions of a cent.", param_hint=option)
     return int(amount * 100)

@@ -11,7 +11,7 @@ from exohair.cli.console import parse_date
 from exohair.domain.calendar import InfusionChange
 from exohair.domain.closures import ClinicClosures, parse_weekdays
 from exohair.domain.errors import InvalidInput
-from exohair.domain.patients import PatientFacts
+from exohair.domain.patients import DERIVED_FACTORS, PatientFacts, factor_codes
 from exohair.features.planning.service import PlanRequest
 
 
@@ -46,6 +46,21 @@ def parse_skip(text: str) -> InfusionChange:
     return InfusionChange(cycle, day, skipped=True)
 
 
+def parse_conditions(codes: Sequence[str]) -> frozenset[str]:
+    """Condition codes as intake records them; 'cold-disorder' is read as cold_disorder. Unknown codes are
+    refused: a mistyped code would silently drop the caution or contraindication it stands for."""
+    known = factor_codes() - set(DERIVED_FACTORS)  # derived factors come from --aga and --age
+    found: set[str] = set()
+    for raw in codes:
+        code = raw.strip().lower().replace("-", "_").replace(" ", "_")
+        if code not in known:
+            raise typer.BadParameter(
+                f"'{raw}' is not a condition code; use one of {', '.join(sorted(known))}.", param_hint="--condition"
+            )
+        found.add(code)
+    return frozenset(found)
+
+
 def build_request(
     *,
     regimen: str,
@@ -75,6 +90,6 @@ def build_request(
         adjuncts=tuple(adjunct),
         closures=ClinicClosures(weekdays, dates),
         changes=changes,
-        facts=PatientFacts(age, aga, frozenset(condition), anticoagulated),
+        facts=PatientFacts(age, aga, parse_conditions(condition), anticoagulated),
         not_before=parse_date(start, "--start") if start else None,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from datetime import UTC, datetime, timedelta
@@ -9,8 +10,9 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
+from rich.console import Console
 
-from exohair.cli.console import clinic_today, knowledge, out
+from exohair.cli.console import clinic_today, fail, knowledge, out
 from exohair.cli.options import build_request
 from exohair.cli.plan_view import render_plan
 from exohair.domain.full_plan import FullPlan
@@ -79,16 +81,25 @@ def demo_command() -> None:
 def _emit(request: PlanRequest, format: PlanFormat, output: Path | None) -> None:
     kb = knowledge()
     full = make_full_plan(kb, request)
-    if format is PlanFormat.table:
+    if format is PlanFormat.table and output is None:
         render_plan(full, kb.gates.infusion_buffer_days)
         return
-    data = _serialise(full, format, dict(kb.versions))
+    if format is PlanFormat.table:
+        # The same page as on screen, as plain text for a file: no colours, a fixed readable width.
+        page = Console(file=io.StringIO(), record=True, width=120, color_system=None)
+        render_plan(full, kb.gates.infusion_buffer_days, page)
+        data = page.export_text().encode()
+    else:
+        data = _serialise(full, format, dict(kb.versions))
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-    else:
+        return
+    try:
         output.write_bytes(data)
-        out.print(f"Wrote {output}")
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
+    out.print(f"Wrote {output}")
 
 
 def _serialise(full: FullPlan, format: PlanFormat, versions: dict[str, str]) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
@@ -14,16 +15,16 @@ from exohair.domain.full_plan import FullPlan
 from exohair.interop.plan_json import INVESTIGATIONAL
 
 
-def render_plan(full: FullPlan, buffer_days: int) -> None:
+def render_plan(full: FullPlan, buffer_days: int, out: Console = out) -> None:
     out.print(
         f"[bold]{full.regimen.name}[/] from {full.calendar.first_infusion:%a %d %b %Y} · "
         f"[bold]{full.protocol.name}[/] (v{full.protocol.version}) · sessions kept off infusion days ±{buffer_days} "
         "and out of nadir windows"
     )
     out.print(_timeline(full))
-    _render_problems(full)
-    _render_risk(full)
-    _render_cost(full)
+    _render_problems(full, out)
+    _render_risk(full, out)
+    _render_cost(full, out)
     out.print(Panel(INVESTIGATIONAL, border_style="yellow", title="Please note"))
 
 
@@ -60,12 +61,12 @@ def _timeline(full: FullPlan) -> Table:
     return table
 
 
-def _render_problems(full: FullPlan) -> None:
+def _render_problems(full: FullPlan, out: Console) -> None:
     for problem in full.plan.problems:
         out.print(f"[bold red]⚠ {problem.message}[/]")
 
 
-def _render_risk(full: FullPlan) -> None:
+def _render_risk(full: FullPlan, out: Console) -> None:
     risk = full.risk
     lines = [
         f"Chance of losing half or more of the hair without intervention (CTCAE grade ≥2): "
@@ -83,7 +84,7 @@ def _render_risk(full: FullPlan) -> None:
     out.print(Panel("\n".join(lines), title="Hair-loss risk", border_style="blue"))
 
 
-def _render_cost(full: FullPlan) -> None:
+def _render_cost(full: FullPlan, out: Console) -> None:
     est = full.estimate
     table = Table("Item", "Qty", "Low", "Expected", "High", title=f"Cost estimate ({est.currency})")
     for line in est.lines:

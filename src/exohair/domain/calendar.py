@@ -24,6 +24,10 @@ from exohair.domain.errors import InvalidInput
 from exohair.domain.regimens import Regimen
 
 MAX_DELAY_DAYS = 120  # a longer hold is a new course, not a delay; refuse it rather than plan around it
+# Plans reach months before the first infusion and years after it; outside these years dates cannot be
+# represented (datetime stops at 9999) and no real course is planned.
+EARLIEST_FIRST_INFUSION = date(1900, 1, 1)
+LATEST_FIRST_INFUSION = date(2199, 12, 31)
 
 
 class InfusionStatus(StrEnum):
@@ -112,6 +116,12 @@ def build_chemo_calendar(
     regimen: Regimen, first_infusion: date, changes: Sequence[InfusionChange] = ()
 ) -> ChemoCalendar:
     """Date every infusion of `regimen` from its first infusion, applying recorded delays and skips."""
+    if not EARLIEST_FIRST_INFUSION <= first_infusion <= LATEST_FIRST_INFUSION:
+        raise InvalidInput(
+            f"First infusion {first_infusion.isoformat()} is outside the years "
+            f"{EARLIEST_FIRST_INFUSION.year}-{LATEST_FIRST_INFUSION.year} that can be planned.",
+            code="date_out_of_range",
+        )
     by_key = _index_changes(regimen, changes)
     infusions: list[Infusion] = []
     cycles: list[Cycle] = []

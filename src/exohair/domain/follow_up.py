@@ -96,10 +96,13 @@ def plan_assessments(
     found: list[PlannedAssessment] = []
     for rule in protocol.assessments:
         if rule.anchor is Anchor.EACH_CYCLE:
-            for cycle in calendar.cycles:
-                if not cycle.maintenance:
-                    when = cycle.start + timedelta(days=rule.offset_days)
-                    found.append(PlannedAssessment(when, f"{rule.label} {cycle.number}"))
+            # At the cycle's first dose actually given; a cycle with every dose skipped has no visit.
+            first_given: dict[int, date] = {}
+            for infusion in calendar.given:
+                if not infusion.maintenance:
+                    first_given.setdefault(infusion.cycle, infusion.date)
+            for number, day in first_given.items():
+                found.append(PlannedAssessment(day + timedelta(days=rule.offset_days), f"{rule.label} {number}"))
             continue
         if rule.anchor is Anchor.PLAN_START:
             base = start

@@ -88,3 +88,11 @@ def test_it_refuses_an_early_dose_that_would_overtake_the_previous_one(ac_t):
 def test_end_of_chemo_is_the_last_day_of_the_last_cycle(ac_t):
     calendar = build_chemo_calendar(ac_t, FIRST)
     assert calendar.end_of_chemo == calendar.last_infusion + timedelta(days=6)
+
+
+@pytest.mark.parametrize("first", [date(1899, 12, 31), date(2200, 1, 1), date(9999, 12, 1)])
+def test_it_refuses_a_first_infusion_it_cannot_plan_around(ac_t, first):
+    with pytest.raises(InvalidInput) as error:
+        build_chemo_calendar(ac_t, first)
+    assert error.value.code == "date_out_of_range"
+    assert first.isoformat() in error.value.message

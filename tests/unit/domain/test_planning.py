@@ -152,3 +152,13 @@ def test_an_assessment_due_on_a_closed_day_moves_to_the_next_open_day(ac_t, prim
     moved = next(a for a in plan.assessments if a.label == "end of chemo")
     assert moved.date == end_of_chemo + timedelta(days=1)
     assert not any(closures.is_closed(a.date) for a in plan.assessments)
+
+
+def test_a_cycle_whose_dose_was_skipped_has_no_cycle_assessment(ac_t, priming_regrowth, rules):
+    calendar = build_chemo_calendar(ac_t, FIRST, [InfusionChange(cycle=1, skipped=True)])
+    plan = plan_sessions(calendar, priming_regrowth, [], rules)
+    labels = [a.label for a in plan.assessments]
+    assert "cycle 1" not in labels
+    assert "cycle 2" in labels
+    # Baseline stays the first assessment: priming now counts from cycle 2, the first dose given.
+    assert labels[0] == "baseline"
