@@ -92,6 +92,15 @@ class ChemoCalendar:
         return tuple(i for i in self.infusions if i.status is not InfusionStatus.SKIPPED)
 
     @cached_property
+    def first_dose_of_cycle(self) -> dict[int, date]:
+        """Cytotoxic cycle number -> the date of its first dose actually given (cycles with none are absent)."""
+        found: dict[int, date] = {}
+        for infusion in self.given:
+            if not infusion.maintenance and infusion.cycle not in found:
+                found[infusion.cycle] = infusion.date
+        return found
+
+    @cached_property
     def first_infusion(self) -> date:
         return self.given[0].date
 

@@ -14,6 +14,13 @@ class ClinicClosures:
     weekdays: frozenset[int] = frozenset()  # 0 = Monday, as date.weekday()
     dates: frozenset[date] = field(default_factory=frozenset)
 
+    def __post_init__(self) -> None:
+        # Planning looks for the next open day; a week with none would leave it nothing to find.
+        if not self.weekdays <= set(range(7)):
+            raise InvalidInput("Closed weekdays are numbered 0 (Monday) to 6 (Sunday).", code="bad_weekday")
+        if len(self.weekdays) == 7:
+            raise InvalidInput("A clinic closed on every day of the week cannot hold sessions.", code="always_closed")
+
     def is_closed(self, day: date) -> bool:
         return day.weekday() in self.weekdays or day in self.dates
 

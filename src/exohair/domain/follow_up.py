@@ -97,12 +97,9 @@ def plan_assessments(
     for rule in protocol.assessments:
         if rule.anchor is Anchor.EACH_CYCLE:
             # At the cycle's first dose actually given; a cycle with every dose skipped has no visit.
-            first_given: dict[int, date] = {}
-            for infusion in calendar.given:
-                if not infusion.maintenance:
-                    first_given.setdefault(infusion.cycle, infusion.date)
-            for number, day in first_given.items():
-                found.append(PlannedAssessment(day + timedelta(days=rule.offset_days), f"{rule.label} {number}"))
+            shift = timedelta(days=rule.offset_days)
+            for number, day in calendar.first_dose_of_cycle.items():
+                found.append(PlannedAssessment(_open_day(day + shift, closures), f"{rule.label} {number}"))
             continue
         if rule.anchor is Anchor.PLAN_START:
             base = start
@@ -115,14 +112,15 @@ def plan_assessments(
         when = add_months(base, rule.offset_months) if rule.offset_months else base
         if rule.offset_days:
             when += timedelta(days=rule.offset_days)
-        found.append(PlannedAssessment(when, rule.label))
-    # An assessment is a clinic visit: one due on a closed day moves to the next open day.
-    found = [a if not closures.is_closed(a.date) else a._replace(date=_next_open(a.date, closures)) for a in found]
-    kept = [a for a in found if not_before is None or a.date >= not_before]
-    return tuple(sorted(kept, key=lambda a: (a.date, a.label)))
+        found.append(PlannedAssessment(_open_day(when, closures), rule.label))
+    if not_before is not None:
+        found = [a for a in found if a.date >= not_before]
+    found.sort()  # (date, label) tuples: by date, then label
+    return tuple(found)
 
 
-def _next_open(day: date, closures: ClinicClosures) -> date:
+def _open_day(day: date, closures: ClinicClosures) -> date:
+    """An assessment is a clinic visit: one due on a closed day moves to the next open day."""
     while closures.is_closed(day):  # parse_weekdays refuses a clinic closed every weekday, so this ends
         day += timedelta(days=1)
     return day

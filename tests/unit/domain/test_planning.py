@@ -1,8 +1,11 @@
 from datetime import date, timedelta
 
+import pytest
+
 from conftest import COOLING, MINOXIDIL, PRP, make_protocol, make_rules, priming_rule, regrowth_rule
 from exohair.domain.calendar import InfusionChange, build_chemo_calendar
 from exohair.domain.closures import ClinicClosures
+from exohair.domain.errors import InvalidInput
 from exohair.domain.patients import Condition, PatientFacts
 from exohair.domain.planning import PerformedSession, plan_sessions, reanchor_plan
 from exohair.domain.protocols import SessionKind
@@ -162,3 +165,8 @@ def test_a_cycle_whose_dose_was_skipped_has_no_cycle_assessment(ac_t, priming_re
     assert "cycle 2" in labels
     # Baseline stays the first assessment: priming now counts from cycle 2, the first dose given.
     assert labels[0] == "baseline"
+
+
+def test_a_clinic_closed_every_day_is_refused():
+    with pytest.raises(InvalidInput, match="closed on every day"):
+        ClinicClosures(weekdays=frozenset(range(7)))
