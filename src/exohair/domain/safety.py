@@ -183,7 +183,10 @@ def _lab_reasons(context: SessionContext, at: datetime, rules: GateRules) -> lis
         return [GateReason("labs_missing", "No blood counts are on file.", rules.labs_max_age_basis)]
     reasons: list[GateReason] = []
     age_hours = (at - labs.taken_at).total_seconds() / 3600
-    if age_hours > rules.labs_max_age_hours or age_hours < 0:
+    if age_hours < 0:
+        message = "Blood counts are dated after the session; check the time they were taken."
+        reasons.append(GateReason("labs_stale", message, rules.labs_max_age_basis))
+    elif age_hours > rules.labs_max_age_hours:
         message = (
             f"Blood counts are {age_hours:.0f} h old; they must be taken within {rules.labs_max_age_hours} h "
             "before the session."

@@ -121,3 +121,10 @@ def test_thresholds_are_inclusive(rules):
     labs = Labs(AT - timedelta(hours=1), anc_per_ul=1500, platelets_per_ul=75000, hb_g_dl=10.0, inr=1.5)
     context = ready(labs=labs, facts=PatientFacts(anticoagulated=True))
     assert gate_session(context, ON, AT, rules).passed
+
+
+def test_labs_dated_after_the_session_are_refused_with_a_plain_reason(rules):
+    labs = Labs(AT + timedelta(hours=5), 2100, 180000, 11.8)
+    result = gate_session(ready(labs=labs), ON, AT, rules)
+    assert result.codes == {"labs_stale"}
+    assert "dated after the session" in result.reasons[0].message
