@@ -21,6 +21,7 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	touch $@ $(RUNTIME_STAMP)
 
 run: $(RUNTIME_STAMP)
+	$(BIN)/exohair db upgrade
 	$(BIN)/exohair demo
 
 test: $(DEV_STAMP)

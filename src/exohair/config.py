@@ -12,6 +12,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="EXOHAIR_", extra="ignore")
 
+    # SQLAlchemy URL of the system of record. SQLite (the default, a file under var/) or PostgreSQL, e.g.
+    # postgresql+psycopg://user@host:5432/exohair.
+    database_url: str = "sqlite:///var/exohair.sqlite3"
     # A directory of clinic knowledge files (agents.yaml, regimens.yaml, ...) that replace the shipped ones.
     knowledge_dir: Path | None = None
     # The clinic's IANA time zone: dates of care are calendar dates there.

@@ -1,0 +1,33 @@
+"""A patient: identity, cancer, and baseline hair — the facts intake records once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, CheckConstraint, Date, Float, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from exohair.db.base import Base, ClinicScoped, Identified, Timestamped, Versioned
+
+
+class Patient(Identified, ClinicScoped, Versioned, Timestamped, Base):
+    __tablename__ = "patients"
+    __table_args__ = (
+        UniqueConstraint("clinic_id", "mrn"),  # MRN is unique within a clinic, not across clinics
+        CheckConstraint("sex IN ('female', 'male', 'other', 'unknown')", name="sex"),
+        CheckConstraint("baseline_density_per_cm2 IS NULL OR baseline_density_per_cm2 > 0", name="density"),
+    )
+
+    mrn: Mapped[str] = mapped_column(String(64), nullable=False)
+    family_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    given_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    date_of_birth: Mapped[date] = mapped_column(Date, nullable=False)
+    sex: Mapped[str] = mapped_column(String(10), nullable=False)
+    cancer_type: Mapped[str] = mapped_column(String(200), nullable=False)
+    cancer_stage: Mapped[str | None] = mapped_column(String(20))
+    # Baseline hair (clinical.md §4): density in hairs/cm², androgenetic alopecia stage (Ludwig/Sinclair/
+    # Norwood as recorded), family history of pattern hair loss, hair type as the patient describes it.
+    baseline_density_per_cm2: Mapped[float | None] = mapped_column(Float)
+    aga_stage: Mapped[str | None] = mapped_column(String(40))
+    aga_family_history: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    hair_type: Mapped[str | None] = mapped_column(String(60))
