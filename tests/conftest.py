@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import Engine, text
+
+from exohair.db.engine import make_engine
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 _skipped_for_infrastructure: list[str] = []
@@ -44,3 +48,23 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             red=True,
             bold=True,
         )
+
+
+# A fresh, empty database per test, on SQLite and (marked `postgres`) on PostgreSQL.
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'exohair.sqlite3'}")
+    else:
+        engine = make_engine(os.environ["EXOHAIR_TEST_DATABASE_URL"])
+        _empty_postgres(engine)  # the CI database is shared by runs: start from nothing
+    yield engine
+    if request.param == "postgres":
+        _empty_postgres(engine)
+    engine.dispose()
+
+
+def _empty_postgres(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))

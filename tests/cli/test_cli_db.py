@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
+
+from exohair.db.engine import make_engine, make_sessions
+from exohair.features.audit.service import record_event
 
 
 def test_db_upgrade_creates_the_sqlite_database_with_every_table(run, tmp_path):
@@ -13,3 +17,22 @@ def test_db_upgrade_creates_the_sqlite_database_with_every_table(run, tmp_path):
     with sqlite3.connect(path) as connection:
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"clinics", "sites", "users", "patients", "alembic_version"} <= tables
+
+
+def test_audit_verify_passes_an_intact_trail_and_fails_a_tampered_one(run, tmp_path):
+    url = f"sqlite:///{tmp_path / 'exohair.sqlite3'}"
+    assert run("db", "upgrade", env={"EXOHAIR_DATABASE_URL": url}).code == 0
+    engine = make_engine(url)
+    with make_sessions(engine).begin() as session:
+        for action in ("create", "read"):
+            record_event(session, at=datetime(2027, 3, 1, tzinfo=UTC), action=action, record_type="patient")
+    intact = run("audit", "verify", env={"EXOHAIR_DATABASE_URL": url})
+    assert intact.code == 0, intact.stderr
+    assert "2 entries" in intact.stdout
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP TRIGGER audit_entries_no_update")
+        connection.exec_driver_sql("UPDATE audit_entries SET action = 'delete' WHERE seq = 1")
+    tampered = run("audit", "verify", env={"EXOHAIR_DATABASE_URL": url})
+    assert tampered.code == 1
+    assert "entry 1" in tampered.stdout
+    assert "tampered" in tampered.stdout

@@ -7,7 +7,7 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from exohair.cli import catalogue, db, estimate, plan
+from exohair.cli import audit, catalogue, db, estimate, plan
 from exohair.cli.console import fail
 from exohair.domain.errors import DomainError
 from exohair.knowledge import KnowledgeError
@@ -22,6 +22,7 @@ app = typer.Typer(
 app.add_typer(catalogue.regimens, name="regimens")
 app.add_typer(catalogue.protocols, name="protocols")
 app.add_typer(db.db, name="db")
+app.add_typer(audit.audit, name="audit")
 app.command("plan")(plan.plan_command)
 app.command("demo")(plan.demo_command)
 app.command("estimate")(estimate.estimate_command)

@@ -1,7 +1,8 @@
 """Every model, imported here so Base.metadata knows all tables (Alembic compares against it)."""
 
+from exohair.db.models.audit import AuditEntry
 from exohair.db.models.clinics import Clinic, Site
 from exohair.db.models.patients import Patient
 from exohair.db.models.users import Role, User
 
-__all__ = ["Clinic", "Patient", "Role", "Site", "User"]
+__all__ = ["AuditEntry", "Clinic", "Patient", "Role", "Site", "User"]
