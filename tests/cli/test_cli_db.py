@@ -36,3 +36,26 @@ def test_audit_verify_passes_an_intact_trail_and_fails_a_tampered_one(run, tmp_p
     assert tampered.code == 1
     assert "entry 1" in tampered.stdout
     assert "tampered" in tampered.stdout
+
+
+def test_accounts_and_tokens_from_the_command_line(run, tmp_path):
+    env = {"EXOHAIR_DATABASE_URL": f"sqlite:///{tmp_path / 'exohair.sqlite3'}"}
+    assert run("db", "upgrade", env=env).code == 0
+    no_clinic = run("users", "create", "--email", "ada@north.org", "--role", "admin", "--no-password", env=env)
+    assert no_clinic.code == 1
+    assert "exohair clinics create" in no_clinic.stderr
+    assert run("clinics", "create", "North", "--timezone", "Europe/London", env=env).code == 0
+    bad_role = run("users", "create", "--email", "ada@north.org", "--role", "surgeon", "--no-password", env=env)
+    assert bad_role.code == 1
+    assert "'surgeon' is not a role" in bad_role.stderr
+    created = run("users", "create", "--email", "ada@north.org", "--role", "admin", "--no-password", env=env)
+    assert created.code == 0, created.stderr
+    issued = run("users", "token", "create", "--email", "ada@north.org", env=env)
+    assert issued.code == 0, issued.stderr
+    plain = issued.stdout.strip().splitlines()[-1]
+    assert plain.startswith("exo_")
+    revoked = run("users", "token", "revoke", plain[:12], env=env)
+    assert revoked.code == 0, revoked.stderr
+    again = run("users", "token", "revoke", plain[:12], env=env)
+    assert again.code == 1
+    assert "No active token" in again.stderr

@@ -18,7 +18,7 @@ from exohair.db.base import Base
 from exohair.db.engine import make_engine, make_sessions
 from exohair.db.models import Clinic, Patient
 
-TABLES = {"clinics", "sites", "users", "patients", "audit_entries"}
+TABLES = {"clinics", "sites", "users", "patients", "audit_entries", "api_tokens"}
 
 
 def _differences(engine: Engine) -> list[object]:

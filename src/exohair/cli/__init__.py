@@ -7,7 +7,7 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from exohair.cli import audit, catalogue, db, estimate, plan
+from exohair.cli import accounts, audit, catalogue, db, estimate, plan
 from exohair.cli.console import fail
 from exohair.domain.errors import DomainError
 from exohair.knowledge import KnowledgeError
@@ -23,6 +23,8 @@ app.add_typer(catalogue.regimens, name="regimens")
 app.add_typer(catalogue.protocols, name="protocols")
 app.add_typer(db.db, name="db")
 app.add_typer(audit.audit, name="audit")
+app.add_typer(accounts.clinics, name="clinics")
+app.add_typer(accounts.users, name="users")
 app.command("plan")(plan.plan_command)
 app.command("demo")(plan.demo_command)
 app.command("estimate")(estimate.estimate_command)

@@ -3,6 +3,7 @@
 from exohair.db.models.audit import AuditEntry
 from exohair.db.models.clinics import Clinic, Site
 from exohair.db.models.patients import Patient
+from exohair.db.models.tokens import ApiToken
 from exohair.db.models.users import Role, User
 
-__all__ = ["AuditEntry", "Clinic", "Patient", "Role", "Site", "User"]
+__all__ = ["ApiToken", "AuditEntry", "Clinic", "Patient", "Role", "Site", "User"]

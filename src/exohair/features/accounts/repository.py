@@ -1,0 +1,38 @@
+"""Every query of clinics, users and tokens."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from exohair.db.models import ApiToken, Clinic, Patient, User
+
+
+def clinics(session: Session) -> list[Clinic]:
+    return list(session.scalars(select(Clinic).order_by(Clinic.name)))
+
+
+def clinic_named(session: Session, name: str) -> Clinic | None:
+    return session.scalars(select(Clinic).where(func.lower(Clinic.name) == name.lower())).first()
+
+
+def user_by_email(session: Session, clinic_id: uuid.UUID, email: str) -> User | None:
+    query = select(User).where(User.clinic_id == clinic_id, func.lower(User.email) == email.lower())
+    return session.scalars(query).first()
+
+
+def patient_in_clinic(session: Session, clinic_id: uuid.UUID, patient_id: uuid.UUID) -> Patient | None:
+    return session.scalars(select(Patient).where(Patient.clinic_id == clinic_id, Patient.id == patient_id)).first()
+
+
+def token_with_user(session: Session, token_hash: str) -> tuple[ApiToken, User] | None:
+    query = select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.token_hash == token_hash)
+    row = session.execute(query).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def tokens_with_prefix(session: Session, clinic_id: uuid.UUID, prefix: str) -> list[ApiToken]:
+    query = select(ApiToken).where(ApiToken.clinic_id == clinic_id, ApiToken.prefix == prefix)
+    return list(session.scalars(query))
