@@ -132,6 +132,7 @@ def test_account_changes_are_audited_without_secrets(session, clinic):
     )
     _, plain = service.create_token(session, user, "laptop", at=NOW)
     service.revoke_token(session, clinic, plain[:12], at=NOW)
+    session.commit()  # entries are linked into the chain and written when the transaction commits
     actions = session.execute(select(AuditEntry.record_type, AuditEntry.action).order_by(AuditEntry.seq)).all()
     assert [tuple(a) for a in actions] == [
         ("clinic", "create"),

@@ -82,3 +82,16 @@ def test_verify_catches_a_deleted_entry(sessions):
     with sessions() as session:
         report = verify_trail(session)
     assert [(b.seq, "deleted" in b.problem) for b in report.broken] == [(3, True)]
+
+
+def test_an_entry_is_written_with_its_change_or_not_at_all(sessions):
+    """A rolled-back transaction leaves no entry; entries reach the table only when their change commits."""
+    with sessions() as session:
+        record_event(session, at=AT, action="update", record_type="patient", record_id="p-1")
+        session.rollback()
+        session.commit()
+        assert verify_trail(session).count == 3
+    with sessions.begin() as session:
+        record_event(session, at=AT, action="update", record_type="patient", record_id="p-1")
+    with sessions() as session:
+        assert verify_trail(session).count == 4

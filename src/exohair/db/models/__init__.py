@@ -4,6 +4,6 @@ from exohair.db.models.audit import AuditEntry
 from exohair.db.models.clinics import Clinic, Site
 from exohair.db.models.patients import Patient
 from exohair.db.models.tokens import ApiToken
-from exohair.db.models.users import Role, User
+from exohair.db.models.users import User
 
-__all__ = ["ApiToken", "AuditEntry", "Clinic", "Patient", "Role", "Site", "User"]
+__all__ = ["ApiToken", "AuditEntry", "Clinic", "Patient", "Site", "User"]

@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from enum import StrEnum
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from exohair.db.base import Base, ClinicScoped, Identified, Timestamped, Versioned
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    COORDINATOR = "coordinator"
-    CLINICIAN = "clinician"
-    ONCOLOGIST = "oncologist"
-    PATIENT = "patient"
-    RESEARCHER = "researcher"
-
+from exohair.domain.access import Role
 
 _ROLES = ", ".join(f"'{role.value}'" for role in Role)
 

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
-from exohair.db.models import ApiToken, Clinic, Role, User
+from exohair.db.models import ApiToken, Clinic, User
+from exohair.domain.access import Role
 from exohair.domain.errors import DomainError, InvalidInput, NotFound
 from exohair.features.accounts import repository
 from exohair.features.accounts.secrets import (

@@ -8,11 +8,14 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 from exohair.db.models import AuditEntry
 from exohair.domain.audit import GENESIS, AuditFacts, ChainReport, entry_hash, verify_chain
 from exohair.features.audit import repository
+
+_PENDING = "exohair.audit.pending"
 
 
 def record_event(
@@ -26,41 +29,57 @@ def record_event(
     actor_id: uuid.UUID | None = None,
     source: str = "cli",
     changes: Mapping[str, Any] | None = None,
-) -> AuditEntry:
-    """Append one entry, linked to the current head. Called in the same transaction as the change it records,
-    so a change is never saved without its entry, nor an entry without its change."""
-    repository.lock_for_append(session)
-    last = repository.head(session)
-    seq, previous = (last[0] + 1, last[1]) if last is not None else (1, GENESIS)
+) -> None:
+    """Queue one entry on the session; it is linked into the chain and inserted when the session commits.
+
+    Linking at commit keeps the chain's lock for an instant instead of a whole request (concurrent requests
+    would otherwise queue behind one another), and a rollback discards the entry with the change it described.
+    """
+    session.connection()  # begin the transaction now, so that its rollback also discards this entry
     # Stored exactly as hashed: JSON-native values, and the instant in UTC at microsecond precision.
     plain = json.loads(json.dumps(changes, default=str)) if changes is not None else None
-    facts = AuditFacts(
-        seq,
-        at.astimezone(UTC),
-        str(clinic_id) if clinic_id else None,
-        str(actor_id) if actor_id else None,
-        action,
-        record_type,
-        record_id,
-        source,
-        plain,
+    pending = session.info.setdefault(_PENDING, [])
+    pending.append(
+        AuditEntry(
+            at=at.astimezone(UTC),
+            clinic_id=clinic_id,
+            actor_id=actor_id,
+            action=action,
+            record_type=record_type,
+            record_id=record_id,
+            source=source,
+            changes=plain,
+        )
     )
-    entry = AuditEntry(
-        seq=seq,
-        at=facts.at,
-        clinic_id=clinic_id,
-        actor_id=actor_id,
-        action=action,
-        record_type=record_type,
-        record_id=record_id,
-        source=source,
-        changes=plain,
-        previous_hash=previous,
-        hash=entry_hash(facts, previous),
-    )
-    session.add(entry)
+
+
+def seal_pending(session: Session) -> int:
+    """Link the queued entries to the head of the chain and insert them. Runs before every commit."""
+    pending: list[AuditEntry] = session.info.pop(_PENDING, [])
+    if not pending:
+        return 0
+    repository.lock_for_append(session)
+    last = repository.head(session)
+    seq, previous = (last[0], last[1]) if last is not None else (0, GENESIS)
+    for entry in pending:
+        seq += 1
+        entry.seq, entry.previous_hash = seq, previous
+        entry.hash = previous = entry_hash(_facts(entry), entry.previous_hash)
+        session.add(entry)
     session.flush()
-    return entry
+    return len(pending)
+
+
+@event.listens_for(Session, "before_commit")
+def _seal_before_commit(session: Session) -> None:
+    seal_pending(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
+    # Every rollback of the outermost transaction, even one that never reached the database.
+    if previous_transaction.parent is None:
+        session.info.pop(_PENDING, None)
 
 
 def verify_trail(session: Session) -> ChainReport:

@@ -1,0 +1,49 @@
+"""What a patient record accepts: validated at the boundary, so services see only clean values."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Sex = Literal["female", "male", "other", "unknown"]
+
+
+class PatientIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    mrn: str = Field(min_length=1, max_length=64)
+    family_name: str = Field(min_length=1, max_length=200)
+    given_name: str = Field(min_length=1, max_length=200)
+    date_of_birth: date
+    sex: Sex
+    cancer_type: str = Field(min_length=1, max_length=200)
+    cancer_stage: str | None = Field(default=None, max_length=20)
+    baseline_density_per_cm2: float | None = Field(default=None, gt=0, le=1000)  # hairs/cm²; normal 175-300
+    aga_stage: str | None = Field(default=None, max_length=40)
+    aga_family_history: bool = False
+    hair_type: str | None = Field(default=None, max_length=60)
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def _plausible_birth_date(cls, value: date) -> date:
+        if not date(1900, 1, 1) <= value <= date.today():  # noqa: DTZ011 - a bound, not a date of care
+            raise ValueError("must be a past date after 1900-01-01")
+        return value
+
+
+class PatientChanges(BaseModel):
+    """A partial update. `version` is the version the editor saw; a newer one on file means a stale edit."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    version: int = Field(ge=1)
+    family_name: str | None = Field(default=None, min_length=1, max_length=200)
+    given_name: str | None = Field(default=None, min_length=1, max_length=200)
+    cancer_type: str | None = Field(default=None, min_length=1, max_length=200)
+    cancer_stage: str | None = Field(default=None, max_length=20)
+    baseline_density_per_cm2: float | None = Field(default=None, gt=0, le=1000)
+    aga_stage: str | None = Field(default=None, max_length=40)
+    aga_family_history: bool | None = None
+    hair_type: str | None = Field(default=None, max_length=60)

@@ -1,0 +1,115 @@
+"""Patient records: register, read, search, edit — scoped to the actor's clinic, authorised, and audited.
+
+Every read and write of a patient record appends an audit entry in the same transaction. Outsiders learn
+nothing about records they may not see: the answer is the same NotFound as for a record that does not exist.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from exohair.db.models import Patient
+from exohair.domain.access import Actor, Permission, Role, may_see_patient, require
+from exohair.domain.errors import NotFound
+from exohair.features.accounts.service import Conflict
+from exohair.features.audit.service import record_event
+from exohair.features.patients import repository
+from exohair.features.patients.schemas import PatientChanges, PatientIn
+
+MAX_PAGE = 200
+
+
+def register_patient(session: Session, actor: Actor, data: PatientIn, *, at: datetime) -> Patient:
+    require(actor, Permission.WRITE_PATIENT)
+    if repository.by_mrn(session, actor.clinic_id, data.mrn) is not None:
+        raise Conflict(f"MRN {data.mrn} is already registered in this clinic.", code="mrn_exists")
+    patient = Patient(clinic_id=actor.clinic_id, **data.model_dump())
+    session.add(patient)
+    session.flush()
+    changes = {field: [None, str(value)] for field, value in data.model_dump().items() if value is not None}
+    _audit(session, actor, "create", patient.id, at, changes)
+    return patient
+
+
+def get_patient(session: Session, actor: Actor, patient_id: uuid.UUID, *, at: datetime) -> Patient:
+    require(actor, Permission.READ_PATIENT)
+    patient = _visible(session, actor, patient_id)
+    _audit(session, actor, "read", patient.id, at)
+    return patient
+
+
+def find_patients(
+    session: Session, actor: Actor, text: str | None = None, *, at: datetime, limit: int = 50, offset: int = 0
+) -> list[Patient]:
+    """Search by name or MRN. A patient account finds only itself."""
+    require(actor, Permission.READ_PATIENT)
+    limit, offset = max(1, min(limit, MAX_PAGE)), max(0, offset)
+    if actor.role is Role.PATIENT:
+        own = repository.in_clinic(session, actor.clinic_id, actor.patient_id) if actor.patient_id else None
+        found = [own] if own is not None and offset == 0 else []
+    else:
+        found = repository.search(session, actor.clinic_id, text, limit=limit, offset=offset)
+    # One entry for the search, naming every record it disclosed.
+    _audit(session, actor, "search", None, at, {"disclosed": [str(p.id) for p in found]})
+    return found
+
+
+def edit_patient(
+    session: Session, actor: Actor, patient_id: uuid.UUID, changes: PatientChanges, *, at: datetime
+) -> Patient:
+    """Apply `changes` if the editor saw the current version; otherwise refuse (409) and change nothing."""
+    require(actor, Permission.WRITE_PATIENT)
+    patient = _visible(session, actor, patient_id)
+    if patient.version != changes.version:
+        raise Conflict(
+            f"This record changed since you opened it (you saw version {changes.version}, it is now at "
+            f"{patient.version}). Reload it and apply your edit again.",
+            code="stale_edit",
+        )
+    diff: dict[str, list[str | None]] = {}
+    for field, value in changes.model_dump(exclude_unset=True, exclude={"version"}).items():
+        before = getattr(patient, field)
+        if before != value:
+            diff[field] = [None if before is None else str(before), None if value is None else str(value)]
+            setattr(patient, field, value)
+    try:
+        session.flush()  # UPDATE ... WHERE version = seen: catches an edit that raced this one past the check
+    except StaleDataError:
+        raise Conflict(
+            "Someone saved this record at the same moment. Reload it and apply your edit again.", code="stale_edit"
+        ) from None
+    _audit(session, actor, "update", patient.id, at, diff)
+    return patient
+
+
+def _visible(session: Session, actor: Actor, patient_id: uuid.UUID) -> Patient:
+    patient = repository.in_clinic(session, actor.clinic_id, patient_id)
+    if patient is None or not may_see_patient(actor, patient.clinic_id, patient.id):
+        raise NotFound("No such patient.", code="patient_not_found")
+    return patient
+
+
+def _audit(
+    session: Session,
+    actor: Actor,
+    action: str,
+    patient_id: uuid.UUID | None,
+    at: datetime,
+    changes: Mapping[str, object] | None = None,
+) -> None:
+    record_event(
+        session,
+        at=at,
+        action=action,
+        record_type="patient",
+        record_id=str(patient_id) if patient_id else None,
+        clinic_id=actor.clinic_id,
+        actor_id=actor.user_id,
+        source=actor.source,
+        changes=changes,
+    )
