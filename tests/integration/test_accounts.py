@@ -10,9 +10,8 @@ from sqlalchemy import select, text
 from exohair.db import migrate
 from exohair.db.engine import make_sessions
 from exohair.db.models import ApiToken, AuditEntry, Patient, User
-from exohair.domain.errors import InvalidInput, NotFound
+from exohair.domain.errors import Conflict, InvalidInput, NotFound
 from exohair.features.accounts import service
-from exohair.features.accounts.service import Conflict
 from exohair.features.audit.service import verify_trail
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)

@@ -12,9 +12,8 @@ from exohair.db import migrate
 from exohair.db.engine import make_sessions
 from exohair.db.models import AuditEntry, Patient
 from exohair.domain.access import Actor, Forbidden, Role
-from exohair.domain.errors import NotFound
+from exohair.domain.errors import Conflict, NotFound
 from exohair.features.accounts import service as accounts
-from exohair.features.accounts.service import Conflict
 from exohair.features.audit.service import verify_trail
 from exohair.features.patients import service
 from exohair.features.patients.schemas import PatientChanges, PatientIn

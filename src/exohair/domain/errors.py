@@ -25,3 +25,10 @@ class NotFound(DomainError):
 class InvalidInput(DomainError):
     code = "invalid_input"
     http_status = 422
+
+
+class Conflict(DomainError):
+    """The request clashes with what is on file: a duplicate, or an edit of a version that is no longer current."""
+
+    code = "conflict"
+    http_status = 409

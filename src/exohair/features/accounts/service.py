@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from exohair.db.models import ApiToken, Clinic, User
 from exohair.domain.access import Role
-from exohair.domain.errors import DomainError, InvalidInput, NotFound
+from exohair.domain.errors import Conflict, InvalidInput, NotFound
 from exohair.features.accounts import repository
 from exohair.features.accounts.secrets import (
     MIN_PASSWORD_LENGTH,
@@ -25,11 +25,6 @@ from exohair.features.accounts.secrets import (
 from exohair.features.audit.service import record_event
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-class Conflict(DomainError):
-    code = "conflict"
-    http_status = 409
 
 
 def create_clinic(session: Session, name: str, *, at: datetime, timezone: str = "UTC", currency: str = "USD") -> Clinic:

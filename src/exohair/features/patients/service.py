@@ -15,8 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from exohair.db.models import Patient
 from exohair.domain.access import Actor, Permission, Role, may_see_patient, require
-from exohair.domain.errors import NotFound
-from exohair.features.accounts.service import Conflict
+from exohair.domain.errors import Conflict, NotFound
 from exohair.features.audit.service import record_event
 from exohair.features.patients import repository
 from exohair.features.patients.schemas import PatientChanges, PatientIn
