@@ -11,8 +11,10 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
-from exohair.db.engine import make_engine
+from exohair.db import migrate
+from exohair.db.engine import make_engine, make_sessions
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 _skipped_for_infrastructure: list[str] = []
@@ -68,3 +70,11 @@ def _empty_postgres(engine: Engine) -> None:
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture
+def db_session(engine: Engine) -> Iterator[Session]:
+    """A session on a database freshly built by the migrations (SQLite, and PostgreSQL under CI)."""
+    migrate.upgrade(engine)
+    with make_sessions(engine)() as session:
+        yield session

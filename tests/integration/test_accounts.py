@@ -7,8 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select, text
 
-from exohair.db import migrate
-from exohair.db.engine import make_sessions
 from exohair.db.models import ApiToken, AuditEntry, Patient, User
 from exohair.domain.errors import Conflict, InvalidInput, NotFound
 from exohair.features.accounts import service
@@ -19,10 +17,8 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def session(engine):
-    migrate.upgrade(engine)
-    with make_sessions(engine)() as session:
-        yield session
+def session(db_session):
+    return db_session
 
 
 @pytest.fixture

@@ -50,10 +50,8 @@ class World:
 
 
 @pytest.fixture
-def session(engine):
-    migrate.upgrade(engine)
-    with make_sessions(engine)() as session:
-        yield session
+def session(db_session):
+    return db_session
 
 
 @pytest.fixture
