@@ -61,8 +61,10 @@ def test_it_refuses_a_second_account_for_the_same_email_in_any_case(session, cli
 
 def test_the_same_email_may_hold_accounts_at_two_clinics(session, clinic):
     south = service.create_clinic(session, "South", at=NOW)
-    service.create_user(session, clinic, email="ada@north.org", display_name="", role="admin", at=NOW)
-    service.create_user(session, south, email="ada@north.org", display_name="", role="admin", at=NOW)
+    north_ada = service.create_user(session, clinic, email="ada@north.org", display_name="", role="admin", at=NOW)
+    south_ada = service.create_user(session, south, email="ada@north.org", display_name="", role="admin", at=NOW)
+    assert north_ada.id != south_ada.id
+    assert service.find_user(session, south, "ada@north.org") == south_ada
 
 
 @pytest.mark.parametrize(

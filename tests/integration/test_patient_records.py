@@ -96,7 +96,9 @@ def test_a_patient_sees_only_their_own_record(session, world):
     with pytest.raises(NotFound) as missing:
         service.get_patient(session, ada, uuid.uuid4(), at=NOW)
     assert other.value.message == missing.value.message  # nothing tells her Bea's record exists
-    assert [p.id for p in service.find_patients(session, ada, "Baker", at=NOW)] == [world.ada.id]
+    assert service.find_patients(session, ada, "Baker", at=NOW) == []
+    assert [p.id for p in service.find_patients(session, ada, "able", at=NOW)] == [world.ada.id]
+    assert [p.id for p in service.find_patients(session, ada, None, at=NOW)] == [world.ada.id]
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.CLINICIAN, Role.ONCOLOGIST])

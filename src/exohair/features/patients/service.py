@@ -48,9 +48,9 @@ def find_patients(
     """Search by name or MRN. A patient account finds only itself."""
     require(actor, Permission.READ_PATIENT)
     limit, offset = max(1, min(limit, MAX_PAGE)), max(0, offset)
-    if actor.role is Role.PATIENT:
+    if actor.role is Role.PATIENT:  # the same search, over the one record a patient may see
         own = repository.in_clinic(session, actor.clinic_id, actor.patient_id) if actor.patient_id else None
-        found = [own] if own is not None and offset == 0 else []
+        found = [own] if own is not None and offset == 0 and _matches(own, text) else []
     else:
         found = repository.search(session, actor.clinic_id, text, limit=limit, offset=offset)
     # One entry for the search, naming every record it disclosed.
@@ -84,6 +84,11 @@ def edit_patient(
         ) from None
     _audit(session, actor, "update", patient.id, at, diff)
     return patient
+
+
+def _matches(patient: Patient, text: str | None) -> bool:
+    wanted = (text or "").lower()
+    return any(wanted in value.lower() for value in (patient.family_name, patient.given_name, patient.mrn))
 
 
 def _visible(session: Session, actor: Actor, patient_id: uuid.UUID) -> Patient:
