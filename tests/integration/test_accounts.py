@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, text
 
-from exohair.db.models import ApiToken, AuditEntry, Patient, User
+from exohair.db.models import ApiToken, AuditEntry, User
 from exohair.domain.errors import Conflict, InvalidInput, NotFound
 from exohair.features.accounts import service
 from exohair.features.audit.service import verify_trail
+from factories import patient_row
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery"
@@ -27,15 +28,7 @@ def clinic(session):
 
 
 def _patient(session, clinic, mrn="MRN-1"):
-    patient = Patient(
-        clinic_id=clinic.id,
-        mrn=mrn,
-        family_name="Example",
-        given_name="Ada",
-        date_of_birth=date(1978, 5, 2),
-        sex="female",
-        cancer_type="breast",
-    )
+    patient = patient_row(clinic.id, mrn)
     session.add(patient)
     session.flush()
     return patient

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -17,6 +17,7 @@ from exohair.db import migrate
 from exohair.db.base import Base
 from exohair.db.engine import make_engine, make_sessions
 from exohair.db.models import Clinic, Patient
+from factories import patient_row
 
 TABLES = {"clinics", "sites", "users", "patients", "audit_entries", "api_tokens"}
 
@@ -42,15 +43,7 @@ def test_downgrade_and_upgrade_round_trip(engine):
 
 
 def _patient(clinic: Clinic, mrn: str) -> Patient:
-    return Patient(
-        clinic_id=clinic.id,
-        mrn=mrn,
-        family_name="Example",
-        given_name="Ada",
-        date_of_birth=date(1978, 5, 2),
-        sex="female",
-        cancer_type="breast",
-    )
+    return patient_row(clinic.id, mrn)
 
 
 def test_a_stale_update_fails_and_changes_nothing(engine):

@@ -8,8 +8,6 @@ import typer
 
 from exohair.cli.console import out
 from exohair.config import get_settings
-from exohair.db.engine import make_engine, make_sessions
-from exohair.features.audit.service import verify_trail
 
 audit = typer.Typer(help="The audit trail of every read and write of patient data.", no_args_is_help=True)
 
@@ -17,6 +15,9 @@ audit = typer.Typer(help="The audit trail of every read and write of patient dat
 @audit.command("verify")
 def verify() -> None:
     """Recompute every entry's hash and link; exit 1 if any entry was edited, deleted or reordered."""
+    from exohair.db.engine import make_engine, make_sessions  # imported here: see cli/accounts.py
+    from exohair.features.audit.service import verify_trail
+
     with make_sessions(make_engine(get_settings().database_url))() as session:
         report = verify_trail(session)
     for broken in report.broken:
