@@ -24,17 +24,64 @@ class Role(StrEnum):
 
 
 class Permission(StrEnum):
-    READ_PATIENT = "read_patient"
-    WRITE_PATIENT = "write_patient"  # demographics, cancer, baseline hair
+    READ_PATIENT = "read_patient"  # identity, cancer, baseline hair
+    WRITE_PATIENT = "write_patient"
+    READ_PLAN = "read_plan"  # chemo course, plan and its versions, sessions, calendar
+    MANAGE_COURSE = "manage_course"  # start a course, record delays and skips, (re)plan
+    SCHEDULE_SESSION = "schedule_session"  # move or cancel a planned session
+    PERFORM_SESSION = "perform_session"
+    OVERRIDE_GATE = "override_gate"  # perform a session the safety gate refused, with a reason
+    READ_CLINICAL = "read_clinical"  # labs, clearances, adverse events
+    RECORD_LABS = "record_labs"
+    RECORD_ADVERSE_EVENT = "record_adverse_event"
+    REQUEST_CLEARANCE = "request_clearance"
+    DECIDE_CLEARANCE = "decide_clearance"  # sign, decline, revoke
+    READ_CONSENT = "read_consent"
+    RECORD_CONSENT = "record_consent"
+    READ_BILLING = "read_billing"
+    MANAGE_BILLING = "manage_billing"  # estimates, payment plans, payments received
+    READ_PRODUCTS = "read_products"
+    MANAGE_PRODUCTS = "manage_products"  # product lots and stock
     MANAGE_USERS = "manage_users"
+    MANAGE_CLINIC = "manage_clinic"  # closed days, consent document version
 
+
+_P = Permission
+_STAFF_READ = frozenset({_P.READ_PATIENT, _P.READ_PLAN, _P.READ_CLINICAL, _P.READ_CONSENT})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset({Permission.MANAGE_USERS}),
-    Role.COORDINATOR: frozenset({Permission.READ_PATIENT, Permission.WRITE_PATIENT}),
-    Role.CLINICIAN: frozenset({Permission.READ_PATIENT, Permission.WRITE_PATIENT}),
-    Role.ONCOLOGIST: frozenset({Permission.READ_PATIENT}),
-    Role.PATIENT: frozenset({Permission.READ_PATIENT}),  # their own record only: see may_see_patient
+    Role.ADMIN: frozenset({_P.MANAGE_USERS, _P.MANAGE_CLINIC, _P.READ_PRODUCTS, _P.MANAGE_PRODUCTS}),
+    Role.COORDINATOR: _STAFF_READ
+    | {
+        _P.WRITE_PATIENT,
+        _P.MANAGE_COURSE,
+        _P.SCHEDULE_SESSION,
+        _P.RECORD_LABS,
+        _P.REQUEST_CLEARANCE,
+        _P.RECORD_CONSENT,
+        _P.READ_BILLING,
+        _P.MANAGE_BILLING,
+        _P.READ_PRODUCTS,
+        _P.MANAGE_PRODUCTS,
+    },
+    Role.CLINICIAN: _STAFF_READ
+    | {
+        _P.WRITE_PATIENT,
+        _P.MANAGE_COURSE,
+        _P.SCHEDULE_SESSION,
+        _P.PERFORM_SESSION,
+        _P.OVERRIDE_GATE,
+        _P.RECORD_LABS,
+        _P.RECORD_ADVERSE_EVENT,
+        _P.REQUEST_CLEARANCE,
+        _P.RECORD_CONSENT,
+        _P.READ_PRODUCTS,
+        _P.MANAGE_PRODUCTS,
+    },
+    Role.ONCOLOGIST: _STAFF_READ | {_P.DECIDE_CLEARANCE},
+    # Their own record only (see may_see_patient): plan, calendar, costs, consent. Not labs or clinical notes,
+    # which the clinic discusses with them rather than publishes.
+    Role.PATIENT: frozenset({_P.READ_PATIENT, _P.READ_PLAN, _P.READ_CONSENT, _P.RECORD_CONSENT, _P.READ_BILLING}),
     Role.RESEARCHER: frozenset(),  # identified records never; analytics come de-identified (issue 5)
 }
 

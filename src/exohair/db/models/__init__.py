@@ -1,9 +1,34 @@
 """Every model, imported here so Base.metadata knows all tables (Alembic compares against it)."""
 
 from exohair.db.models.audit import AuditEntry
-from exohair.db.models.clinics import Clinic, Site
+from exohair.db.models.billing import CostEstimate, PaymentPlanRecord, PaymentReceived
+from exohair.db.models.clinical import AdverseEvent, Clearance, ConsentRecord, LabResult
+from exohair.db.models.clinics import Clinic, ClosedDay, Site
+from exohair.db.models.courses import ChemoCourse, InfusionRecord
 from exohair.db.models.patients import Patient
+from exohair.db.models.plans import PlanVersion, TherapySession
+from exohair.db.models.products import ProductLot
 from exohair.db.models.tokens import ApiToken
 from exohair.db.models.users import User
 
-__all__ = ["ApiToken", "AuditEntry", "Clinic", "Patient", "Site", "User"]
+__all__ = [
+    "AdverseEvent",
+    "ApiToken",
+    "AuditEntry",
+    "ChemoCourse",
+    "Clearance",
+    "Clinic",
+    "ClosedDay",
+    "ConsentRecord",
+    "CostEstimate",
+    "InfusionRecord",
+    "LabResult",
+    "Patient",
+    "PaymentPlanRecord",
+    "PaymentReceived",
+    "PlanVersion",
+    "ProductLot",
+    "Site",
+    "TherapySession",
+    "User",
+]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, UniqueConstraint
+from datetime import date
+
+from sqlalchemy import JSON, Date, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from exohair.db.base import Base, ClinicScoped, Identified, Timestamped, Versioned
@@ -14,6 +16,9 @@ class Clinic(Identified, Versioned, Timestamped, Base):
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     timezone: Mapped[str] = mapped_column(String(64), nullable=False, default="UTC")  # IANA name
     currency: Mapped[str] = mapped_column(String(3), nullable=False, default="USD")  # ISO 4217
+    closed_weekdays: Mapped[list[int]] = mapped_column(JSON, nullable=False, default=list)  # 0 = Monday
+    # The consent document patients sign now; an older signed version no longer passes the gate.
+    consent_document_version: Mapped[str | None] = mapped_column(String(40))
 
 
 class Site(Identified, ClinicScoped, Versioned, Timestamped, Base):
@@ -21,3 +26,13 @@ class Site(Identified, ClinicScoped, Versioned, Timestamped, Base):
     __table_args__ = (UniqueConstraint("clinic_id", "name"),)
 
     name: Mapped[str] = mapped_column(String(200), nullable=False)
+
+
+class ClosedDay(Identified, ClinicScoped, Timestamped, Base):
+    """A one-off closure (holiday, training day): no session or assessment is planned on it."""
+
+    __tablename__ = "closed_days"
+    __table_args__ = (UniqueConstraint("clinic_id", "day"),)
+
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+    reason: Mapped[str | None] = mapped_column(Text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, CheckConstraint, Date, Float, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, Float, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from exohair.db.base import Base, ClinicScoped, Identified, Timestamped, Versioned
@@ -31,3 +31,7 @@ class Patient(Identified, ClinicScoped, Versioned, Timestamped, Base):
     aga_stage: Mapped[str | None] = mapped_column(String(40))
     aga_family_history: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     hair_type: Mapped[str | None] = mapped_column(String(60))
+    # Condition codes that gate sessions or adjuncts (domain.patients.Condition), and whether a vitamin K
+    # antagonist makes the INR gate apply.
+    conditions: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    anticoagulated: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)

@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from exohair.db.models import Patient
-from exohair.domain.access import Actor, Permission, Role, may_see_patient, require
-from exohair.domain.errors import Conflict, NotFound
+from exohair.domain.access import Actor, Permission, Role, require
+from exohair.domain.errors import Conflict
 from exohair.features.audit.service import record_event
+from exohair.features.charts import edit_versioned, open_chart
 from exohair.features.patients import repository
 from exohair.features.patients.schemas import PatientChanges, PatientIn
 
@@ -36,8 +36,7 @@ def register_patient(session: Session, actor: Actor, data: PatientIn, *, at: dat
 
 
 def get_patient(session: Session, actor: Actor, patient_id: uuid.UUID, *, at: datetime) -> Patient:
-    require(actor, Permission.READ_PATIENT)
-    patient = _visible(session, actor, patient_id)
+    patient = open_chart(session, actor, patient_id, Permission.READ_PATIENT)
     _audit(session, actor, "read", patient.id, at)
     return patient
 
@@ -62,26 +61,9 @@ def edit_patient(
     session: Session, actor: Actor, patient_id: uuid.UUID, changes: PatientChanges, *, at: datetime
 ) -> Patient:
     """Apply `changes` if the editor saw the current version; otherwise refuse (409) and change nothing."""
-    require(actor, Permission.WRITE_PATIENT)
-    patient = _visible(session, actor, patient_id)
-    if patient.version != changes.version:
-        raise Conflict(
-            f"This record changed since you opened it (you saw version {changes.version}, it is now at "
-            f"{patient.version}). Reload it and apply your edit again.",
-            code="stale_edit",
-        )
-    diff: dict[str, list[str | None]] = {}
-    for field, value in changes.model_dump(exclude_unset=True, exclude={"version"}).items():
-        before = getattr(patient, field)
-        if before != value:
-            diff[field] = [None if before is None else str(before), None if value is None else str(value)]
-            setattr(patient, field, value)
-    try:
-        session.flush()  # UPDATE ... WHERE version = seen: catches an edit that raced this one past the check
-    except StaleDataError:
-        raise Conflict(
-            "Someone saved this record at the same moment. Reload it and apply your edit again.", code="stale_edit"
-        ) from None
+    patient = open_chart(session, actor, patient_id, Permission.WRITE_PATIENT)
+    values = changes.model_dump(exclude_unset=True, exclude={"version"})
+    diff = edit_versioned(session, patient, changes.version, values, what="record")
     _audit(session, actor, "update", patient.id, at, diff)
     return patient
 
@@ -89,13 +71,6 @@ def edit_patient(
 def _matches(patient: Patient, text: str | None) -> bool:
     wanted = (text or "").lower()
     return any(wanted in value.lower() for value in (patient.family_name, patient.given_name, patient.mrn))
-
-
-def _visible(session: Session, actor: Actor, patient_id: uuid.UUID) -> Patient:
-    patient = repository.in_clinic(session, actor.clinic_id, patient_id)
-    if patient is None or not may_see_patient(actor, patient.clinic_id, patient.id):
-        raise NotFound("No such patient.", code="patient_not_found")
-    return patient
 
 
 def _audit(

@@ -1,0 +1,579 @@
+"""Clinical records: chemo courses and infusions, labs, consent, clearance, plan versions, sessions,
+product lots, adverse events, estimates, payment plans and payments; clinic closures; patient conditions.
+
+Revision ID: 3af09007620c
+Revises: bf1da1c883f1
+Created: 2026-11-24 14:31:18.117267+00:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "3af09007620c"
+down_revision: str | None = "bf1da1c883f1"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "closed_days",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("clinic_id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["clinic_id"], ["clinics.id"], name=op.f("fk_closed_days_clinic_id_clinics"), ondelete="RESTRICT"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_closed_days")),
+        sa.UniqueConstraint("clinic_id", "day", name=op.f("uq_closed_days_clinic_id_day")),
+    )
+    op.create_index(op.f("ix_closed_days_clinic_id"), "closed_days", ["clinic_id"], unique=False)
+
+    op.create_table(
+        "product_lots",
+        sa.Column("product", sa.String(length=200), nullable=False),
+        sa.Column("source_cells", sa.String(length=200), nullable=False),
+        sa.Column("manufacturer", sa.String(length=200), nullable=False),
+        sa.Column("lot_number", sa.String(length=100), nullable=False),
+        sa.Column("expires_on", sa.Date(), nullable=False),
+        sa.Column("regulatory_reference", sa.String(length=200), nullable=True),
+        sa.Column("stock_on_hand", sa.Integer(), nullable=False),
+        sa.Column("particles_per_ml", sa.Float(), nullable=True),
+        sa.Column("protein_ug_per_ml", sa.Float(), nullable=True),
+        sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("clinic_id", sa.Uuid(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("stock_on_hand >= 0", name=op.f("ck_product_lots_stock")),
+        sa.ForeignKeyConstraint(
+            ["clinic_id"], ["clinics.id"], name=op.f("fk_product_lots_clinic_id_clinics"), ondelete="RESTRICT"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_product_lots")),
+        sa.UniqueConstraint(
+            "clinic_id",
+            "manufacturer",
+            "product",
+            "lot_number",
+            name=op.f("uq_product_lots_clinic_id_manufacturer_product_lot_number"),
+        ),
+    )
+    op.create_index(op.f("ix_product_lots_clinic_id"), "product_lots", ["clinic_id"], unique=False)
+
+    op.create_table(
+        "chemo_courses",
+        sa.Column("patient_id", sa.Uuid(), nullable=False),
+        sa.Column("regimen_id", sa.String(length=60), nullable=False),
+        sa.Column("first_infusion", sa.Date(), nullable=False),
+        sa.Column("end_of_chemo", sa.Date(), nullable=False),
+        sa.Column("last_cytotoxic_infusion", sa.Date(), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("stop_reason", sa.Text(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("clinic_id", sa.Uuid(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("status IN ('active', 'stopped')", name=op.f("ck_chemo_courses_status")),
+        sa.ForeignKeyConstraint(
+            ["clinic_id"], ["clinics.id"], name=op.f("fk_chemo_courses_clinic_id_clinics"), ondelete="RESTRICT"
+        ),
+        sa.ForeignKeyConstraint(
+            ["patient_id"], ["patients.id"], name=op.f("fk_chemo_courses_patient_id_patients"), ondelete="RESTRICT"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_chemo_courses")),
+    )
+    op.create_index(op.f("ix_chemo_courses_clinic_id"), "chemo_courses", ["clinic_id"], unique=False)
+    op.create_index(op.f("ix_chemo_courses_end_of_chemo"), "chemo_courses", ["end_of_chemo"], unique=False)
+    op.create_index(op.f("ix_chemo_courses_patient_id"), "chemo_courses", ["patient_id"], unique=False)
+
+    op.create_table(
+        "clearances",
+        sa.Column("patient_id", sa.Uuid(), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("requested_by", sa.Uuid(), nullable=True),
+        sa.Column("oncologist_id", sa.Uuid(), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("signed_on", sa.Date(), nullable=True),
+        sa.Column("expires_on", sa.Date(), nullable=True),
+        sa.Column("conditions", sa.Text(), nullable=True),
+        sa.Column("decline_reason", sa.Text(), nullable=True),
+        sa.Column("revoked_on", sa.Date(), nullable=True),
+        sa.Column("revoked_by", sa.Uuid(), nullable=True),
+        sa.Column("revoke_reason", sa.Text(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("clinic_id", sa.Uuid(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "status IN ('requested', 'signed', 'declined', 'revoked')", name=op.f("ck_clearances_status")
+        ),
+        sa.ForeignKeyConstraint(
+            ["clinic_id"], ["clinics.id"], name=op.f("fk_clearances_clinic_id_clinics"), ondelete="RESTRICT"
+        ),
+        sa.ForeignKeyConstraint(
+            ["oncologist_id"], ["users.id"], name=op.f("fk_clearances_oncologist_id_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["patient_id"], ["patients.id"], name=op.f("fk_clearances_patient_id_patients"), ondelete="RESTRICT"
+        ),
+        sa.ForeignKeyConstraint(
+            ["requested_by"], ["users.id"], name=op.f("fk_clearances_requested_by_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["revoked_by"], ["users.id"], name=op.f("fk_clearances_revoked_by_users"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_clearances")),
+    )
+    op.create_index(op.f("ix_clearances_clinic_id"), "clearances", ["clinic_id"], unique=False)
+    op.create_index(op.f("ix_clearances_patient_id"), "clearances", ["patient_id"], unique=False)
+
+    op.create_table(
+        "consents",
+        sa.Column("patient_id", sa.Uuid(), nullable=False),
+        sa.Column("scope", sa.String(length=20), nullable=False),
+        sa.Column("document_version", sa.String(length=40), nullable=False),
+        sa.Column("signed_by", sa.String(length=200), nullable=False),
+        sa.Column("signed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by", sa.Uuid(), nullable=True),
+        sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("clinic_id", sa.Uuid(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("scope IN ('treatment', 'registry', 'photos')", name=op.f("ck_consents_scope")),
+        sa.ForeignKeyConstraint(
+            ["clinic_id"], ["clinics.id"], name=op.f("fk_consents_clinic_id_clinics"), ondelete="RESTRICT"
+        ),
+        sa.ForeignKeyConstraint(
+            ["patient_id"], ["patients.id"], name=op.f("fk_consents_patient_id_patients"), ondelete="RESTRICT"
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by"], ["users.id"], name=op.f("fk_consents_recorded_by_users"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_consents")),
+    )
+    op.create_index(op.f("ix_consents_clinic_id"), "consents", ["clinic_id"], unique=False)
+    op.create_index(op.f("ix_consents_patient_id"), "consents", ["patient_id"], unique=False)
+
+    op.create_table(
+        "infusion_records",
+        sa.Column("course_id", sa.Uuid(), nullable=False),
+        sa.Column("cycle", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Integer(), nullable=False),
+        sa.Column("delay_days", sa.Integer(), nullable=False),
+        sa.Column("skipped", sa.Boolean(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by", sa.Uuid(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("clinic_id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("NOT (skipped AND delay_days > 0)", name=op.f("ck_infusion_records_skip_or_delay")),
+        sa.CheckConstraint("cycle >= 1 AND day >= 1", name=op.f("ck_infusion_records_position")),
+        sa.CheckConstraint("delay_days >= 0 AND delay_days <= 365", name=op.f("ck_infusion_records_delay")),
+        sa.ForeignKeyConstraint(
+            ["clinic_id"], ["clinics.id"], name=op.f("fk_infusion_records_clinic_id_clinics"), ondelete="RESTRICT"
+        ),
+        sa.ForeignKeyConstraint(
+            ["course_id"],
+            ["chemo_courses.id"],
+            name=op.f("fk_infusion_records_course_id_chemo_courses"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by"], ["users.id"], name=op.f("fk_infusion_records_recorded_by_users"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_infusion_records")),
+        sa.UniqueConstraint(
+            "course_id", "cycle", "day", "recorded_at", name=op.f("uq_infusion_records_course_id_cycle_day_recorded_at")
+        ),
+    )
+    op.create_index(op.f("ix_infusion_records_clinic_id"), "infusion_records", ["clinic_id"], unique=False)
+    op.create_index(op.f("ix_infusion_records_course_id"), "infusion_records", ["course_id"], unique=False)
+
+    op.create_table(
+        "lab_results",
+        sa.Column("patient_id", sa.Uuid(), nullable=False),
+        sa.Column("taken_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("anc_per_ul", sa.Float(), nullable=True),
+        sa.Column("platelets_per_ul", sa.Float(), nullable=True),
+        sa.Column("hb_g_dl", sa.Float(), nullable=True),
+        sa.Column("inr", sa.Float(), nullable=True),
+        sa.Column("entered_by", sa.Uuid(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("clinic_id", sa.Uuid(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "(anc_per_ul IS NULL OR anc_per_ul >= 0) AND (platelets_per_ul IS NULL OR platelets_per_ul >= 0) AND (hb_g_dl IS NULL OR hb_g_dl >= 0) AND (inr IS NULL OR inr > 0)",  # noqa: E501
+            name=op.f("ck_lab_results_non_negative"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["clinic_id"], ["clinics.id"], name=op.f("fk_lab_results_clinic_id_clinics"), ondelete="RESTRICT"
+        ),
+        sa.ForeignKeyConstraint(
+            ["entered_by"], ["users.id"], name=op.f("fk_lab_results_entered_by_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["patient_id"], ["patients.id"], name=op.f("fk_lab_results_patient_id_patients"), ondelete="RESTRICT"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_lab_results")),
+    )
+    op.create_index(op.f("ix_lab_results_clinic_id"), "lab_results", ["clinic_id"], unique=False)
+    op.create_index(op.f("ix_lab_results_patient_id"), "lab_results", ["patient_id"], unique=False)
+    op.create_index(op.f("ix_lab_results_taken_at"), "lab_results", ["taken_at"], unique=False)
+
+    op.create_table(
+        "plan_versions",
+        sa.Column("patient_id", sa.Uuid(), nullable=False),
+        sa.Column("course_id", sa.Uuid(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("current", sa.Boolean(), nullable=False),
+        sa.Column("protocol_id", sa.String(length=60), nullable=False),
+        sa.Column("protocol_version", sa.Integer(), nullable=False),
+        sa.Column("adjuncts", sa.JSON(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("sessions", sa.JSON(), nullable=False),
+        sa.Column("moved", sa.JSON(), nullable=False),
+        sa.Column("created_by", sa.Uuid(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("clinic_id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["clinic_id"], ["clinics.id"], name=op.f("fk_plan_versions_clinic_id_clinics"), ondelete="RESTRICT"
+        ),
+        sa.ForeignKeyConstraint(
+            ["course_id"],
+            ["chemo_courses.id"],
+            name=op.f("fk_plan_versions_course_id_chemo_courses"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["users.id"], name=op.f("fk_plan_versions_created_by_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["patient_id"], ["patients.id"], name=op.f("fk_plan_versions_patient_id_patients"), ondelete="RESTRICT"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_versions")),
+        sa.UniqueConstraint("course_id", "number", name=op.f("uq_plan_versions_course_id_number")),
+    )
+    op.create_index(op.f("ix_plan_versions_clinic_id"), "plan_versions", ["clinic_id"], unique=False)
+    op.create_index(op.f("ix_plan_versions_course_id"), "plan_versions", ["course_id"], unique=False)
+    op.create_index(op.f("ix_plan_versions_patient_id"), "plan_versions", ["patient_id"], unique=False)
+
+    op.create_table(
+        "therapy_sessions",
+        sa.Column("patient_id", sa.Uuid(), nullable=False),
+        sa.Column("course_id", sa.Uuid(), nullable=False),
+        sa.Column("key", sa.String(length=40), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("label", sa.String(length=120), nullable=False),
+        sa.Column("planned_on", sa.Date(), nullable=True),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("cancel_reason", sa.Text(), nullable=True),
+        sa.Column("performed_on", sa.Date(), nullable=True),
+        sa.Column("performed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("operator_id", sa.Uuid(), nullable=True),
+        sa.Column("product_lot_id", sa.Uuid(), nullable=True),
+        sa.Column("dose_ml", sa.Float(), nullable=True),
+        sa.Column("dose_particles", sa.Float(), nullable=True),
+        sa.Column("dose_protein_ug", sa.Float(), nullable=True),
+        sa.Column("scalp_sites", sa.JSON(), nullable=False),
+        sa.Column("gate_result", sa.JSON(), nullable=True),
+        sa.Column("override_reason", sa.Text(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("clinic_id", sa.Uuid(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "status != 'cancelled' OR cancel_reason IS NOT NULL", name=op.f("ck_therapy_sessions_cancelled")
+        ),
+        sa.CheckConstraint(
+            "status != 'performed' OR (performed_on IS NOT NULL AND product_lot_id IS NOT NULL)",
+            name=op.f("ck_therapy_sessions_performed"),
+        ),
+        sa.CheckConstraint("status IN ('planned', 'performed', 'cancelled')", name=op.f("ck_therapy_sessions_status")),
+        sa.CheckConstraint("dose_ml IS NULL OR dose_ml > 0", name=op.f("ck_therapy_sessions_dose")),
+        sa.ForeignKeyConstraint(
+            ["clinic_id"], ["clinics.id"], name=op.f("fk_therapy_sessions_clinic_id_clinics"), ondelete="RESTRICT"
+        ),
+        sa.ForeignKeyConstraint(
+            ["course_id"],
+            ["chemo_courses.id"],
+            name=op.f("fk_therapy_sessions_course_id_chemo_courses"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["operator_id"], ["users.id"], name=op.f("fk_therapy_sessions_operator_id_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["patient_id"], ["patients.id"], name=op.f("fk_therapy_sessions_patient_id_patients"), ondelete="RESTRICT"
+        ),
+        sa.ForeignKeyConstraint(
+            ["product_lot_id"],
+            ["product_lots.id"],
+            name=op.f("fk_therapy_sessions_product_lot_id_product_lots"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_therapy_sessions")),
+        sa.UniqueConstraint("course_id", "key", name=op.f("uq_therapy_sessions_course_id_key")),
+    )
+    op.create_index(op.f("ix_therapy_sessions_clinic_id"), "therapy_sessions", ["clinic_id"], unique=False)
+    op.create_index(op.f("ix_therapy_sessions_course_id"), "therapy_sessions", ["course_id"], unique=False)
+    op.create_index(op.f("ix_therapy_sessions_patient_id"), "therapy_sessions", ["patient_id"], unique=False)
+    op.create_index(op.f("ix_therapy_sessions_planned_on"), "therapy_sessions", ["planned_on"], unique=False)
+    op.create_index(op.f("ix_therapy_sessions_product_lot_id"), "therapy_sessions", ["product_lot_id"], unique=False)
+
+    op.create_table(
+        "adverse_events",
+        sa.Column("patient_id", sa.Uuid(), nullable=False),
+        sa.Column("session_id", sa.Uuid(), nullable=True),
+        sa.Column("product_lot_id", sa.Uuid(), nullable=True),
+        sa.Column("onset_on", sa.Date(), nullable=False),
+        sa.Column("ctcae_term", sa.String(length=200), nullable=False),
+        sa.Column("grade", sa.Integer(), nullable=False),
+        sa.Column("relatedness", sa.String(length=10), nullable=False),
+        sa.Column("serious", sa.Boolean(), nullable=False),
+        sa.Column("resolved_on", sa.Date(), nullable=True),
+        sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("reported_by", sa.Uuid(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("clinic_id", sa.Uuid(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "relatedness IN ('unrelated', 'unlikely', 'possible', 'probable', 'definite')",
+            name=op.f("ck_adverse_events_relatedness"),
+        ),
+        sa.CheckConstraint("grade BETWEEN 1 AND 5", name=op.f("ck_adverse_events_grade")),
+        sa.ForeignKeyConstraint(
+            ["clinic_id"], ["clinics.id"], name=op.f("fk_adverse_events_clinic_id_clinics"), ondelete="RESTRICT"
+        ),
+        sa.ForeignKeyConstraint(
+            ["patient_id"], ["patients.id"], name=op.f("fk_adverse_events_patient_id_patients"), ondelete="RESTRICT"
+        ),
+        sa.ForeignKeyConstraint(
+            ["product_lot_id"],
+            ["product_lots.id"],
+            name=op.f("fk_adverse_events_product_lot_id_product_lots"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["reported_by"], ["users.id"], name=op.f("fk_adverse_events_reported_by_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["therapy_sessions.id"],
+            name=op.f("fk_adverse_events_session_id_therapy_sessions"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_adverse_events")),
+    )
+    op.create_index(op.f("ix_adverse_events_clinic_id"), "adverse_events", ["clinic_id"], unique=False)
+    op.create_index(op.f("ix_adverse_events_patient_id"), "adverse_events", ["patient_id"], unique=False)
+    op.create_index(op.f("ix_adverse_events_product_lot_id"), "adverse_events", ["product_lot_id"], unique=False)
+    op.create_index(op.f("ix_adverse_events_session_id"), "adverse_events", ["session_id"], unique=False)
+
+    op.create_table(
+        "cost_estimates",
+        sa.Column("patient_id", sa.Uuid(), nullable=False),
+        sa.Column("plan_version_id", sa.Uuid(), nullable=True),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("low_cents", sa.Integer(), nullable=False),
+        sa.Column("expected_cents", sa.Integer(), nullable=False),
+        sa.Column("high_cents", sa.Integer(), nullable=False),
+        sa.Column("lines", sa.JSON(), nullable=False),
+        sa.Column("tariffs_version", sa.String(length=40), nullable=False),
+        sa.Column("made_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("clinic_id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "low_cents <= expected_cents AND expected_cents <= high_cents", name=op.f("ck_cost_estimates_range")
+        ),
+        sa.ForeignKeyConstraint(
+            ["clinic_id"], ["clinics.id"], name=op.f("fk_cost_estimates_clinic_id_clinics"), ondelete="RESTRICT"
+        ),
+        sa.ForeignKeyConstraint(
+            ["patient_id"], ["patients.id"], name=op.f("fk_cost_estimates_patient_id_patients"), ondelete="RESTRICT"
+        ),
+        sa.ForeignKeyConstraint(
+            ["plan_version_id"],
+            ["plan_versions.id"],
+            name=op.f("fk_cost_estimates_plan_version_id_plan_versions"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_cost_estimates")),
+    )
+    op.create_index(op.f("ix_cost_estimates_clinic_id"), "cost_estimates", ["clinic_id"], unique=False)
+    op.create_index(op.f("ix_cost_estimates_patient_id"), "cost_estimates", ["patient_id"], unique=False)
+
+    op.create_table(
+        "payment_plans",
+        sa.Column("patient_id", sa.Uuid(), nullable=False),
+        sa.Column("estimate_id", sa.Uuid(), nullable=True),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("total_cents", sa.Integer(), nullable=False),
+        sa.Column("deposit_cents", sa.Integer(), nullable=False),
+        sa.Column("instalments", sa.Integer(), nullable=False),
+        sa.Column("apr_percent", sa.Numeric(precision=6, scale=3), nullable=False),
+        sa.Column("first_due_on", sa.Date(), nullable=False),
+        sa.Column("schedule", sa.JSON(), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("clinic_id", sa.Uuid(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("status IN ('active', 'cancelled', 'settled')", name=op.f("ck_payment_plans_status")),
+        sa.CheckConstraint(
+            "total_cents >= 0 AND deposit_cents >= 0 AND deposit_cents <= total_cents",
+            name=op.f("ck_payment_plans_amounts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["clinic_id"], ["clinics.id"], name=op.f("fk_payment_plans_clinic_id_clinics"), ondelete="RESTRICT"
+        ),
+        sa.ForeignKeyConstraint(
+            ["estimate_id"],
+            ["cost_estimates.id"],
+            name=op.f("fk_payment_plans_estimate_id_cost_estimates"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["patient_id"], ["patients.id"], name=op.f("fk_payment_plans_patient_id_patients"), ondelete="RESTRICT"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_payment_plans")),
+    )
+    op.create_index(op.f("ix_payment_plans_clinic_id"), "payment_plans", ["clinic_id"], unique=False)
+    op.create_index(op.f("ix_payment_plans_patient_id"), "payment_plans", ["patient_id"], unique=False)
+
+    op.create_table(
+        "payments",
+        sa.Column("patient_id", sa.Uuid(), nullable=False),
+        sa.Column("payment_plan_id", sa.Uuid(), nullable=True),
+        sa.Column("received_on", sa.Date(), nullable=False),
+        sa.Column("amount_cents", sa.Integer(), nullable=False),
+        sa.Column("method", sa.String(length=40), nullable=False),
+        sa.Column("reference", sa.String(length=100), nullable=True),
+        sa.Column("recorded_by", sa.Uuid(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("clinic_id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("amount_cents > 0", name=op.f("ck_payments_amount")),
+        sa.ForeignKeyConstraint(
+            ["clinic_id"], ["clinics.id"], name=op.f("fk_payments_clinic_id_clinics"), ondelete="RESTRICT"
+        ),
+        sa.ForeignKeyConstraint(
+            ["patient_id"], ["patients.id"], name=op.f("fk_payments_patient_id_patients"), ondelete="RESTRICT"
+        ),
+        sa.ForeignKeyConstraint(
+            ["payment_plan_id"],
+            ["payment_plans.id"],
+            name=op.f("fk_payments_payment_plan_id_payment_plans"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by"], ["users.id"], name=op.f("fk_payments_recorded_by_users"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
+    )
+    op.create_index(op.f("ix_payments_clinic_id"), "payments", ["clinic_id"], unique=False)
+    op.create_index(op.f("ix_payments_patient_id"), "payments", ["patient_id"], unique=False)
+    op.create_index(op.f("ix_payments_payment_plan_id"), "payments", ["payment_plan_id"], unique=False)
+
+    with op.batch_alter_table("clinics", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("closed_weekdays", sa.JSON(), nullable=False, server_default="[]"))
+        batch_op.add_column(sa.Column("consent_document_version", sa.String(length=40), nullable=True))
+
+    with op.batch_alter_table("patients", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("conditions", sa.JSON(), nullable=False, server_default="[]"))
+        batch_op.add_column(sa.Column("anticoagulated", sa.Boolean(), nullable=False, server_default=sa.false()))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("patients", schema=None) as batch_op:
+        batch_op.drop_column("anticoagulated")
+        batch_op.drop_column("conditions")
+
+    with op.batch_alter_table("clinics", schema=None) as batch_op:
+        batch_op.drop_column("consent_document_version")
+        batch_op.drop_column("closed_weekdays")
+
+    op.drop_index(op.f("ix_payments_payment_plan_id"), table_name="payments")
+    op.drop_index(op.f("ix_payments_patient_id"), table_name="payments")
+    op.drop_index(op.f("ix_payments_clinic_id"), table_name="payments")
+
+    op.drop_table("payments")
+    op.drop_index(op.f("ix_payment_plans_patient_id"), table_name="payment_plans")
+    op.drop_index(op.f("ix_payment_plans_clinic_id"), table_name="payment_plans")
+
+    op.drop_table("payment_plans")
+    op.drop_index(op.f("ix_cost_estimates_patient_id"), table_name="cost_estimates")
+    op.drop_index(op.f("ix_cost_estimates_clinic_id"), table_name="cost_estimates")
+
+    op.drop_table("cost_estimates")
+    op.drop_index(op.f("ix_adverse_events_session_id"), table_name="adverse_events")
+    op.drop_index(op.f("ix_adverse_events_product_lot_id"), table_name="adverse_events")
+    op.drop_index(op.f("ix_adverse_events_patient_id"), table_name="adverse_events")
+    op.drop_index(op.f("ix_adverse_events_clinic_id"), table_name="adverse_events")
+
+    op.drop_table("adverse_events")
+    op.drop_index(op.f("ix_therapy_sessions_product_lot_id"), table_name="therapy_sessions")
+    op.drop_index(op.f("ix_therapy_sessions_planned_on"), table_name="therapy_sessions")
+    op.drop_index(op.f("ix_therapy_sessions_patient_id"), table_name="therapy_sessions")
+    op.drop_index(op.f("ix_therapy_sessions_course_id"), table_name="therapy_sessions")
+    op.drop_index(op.f("ix_therapy_sessions_clinic_id"), table_name="therapy_sessions")
+
+    op.drop_table("therapy_sessions")
+    op.drop_index(op.f("ix_plan_versions_patient_id"), table_name="plan_versions")
+    op.drop_index(op.f("ix_plan_versions_course_id"), table_name="plan_versions")
+    op.drop_index(op.f("ix_plan_versions_clinic_id"), table_name="plan_versions")
+
+    op.drop_table("plan_versions")
+    op.drop_index(op.f("ix_lab_results_taken_at"), table_name="lab_results")
+    op.drop_index(op.f("ix_lab_results_patient_id"), table_name="lab_results")
+    op.drop_index(op.f("ix_lab_results_clinic_id"), table_name="lab_results")
+
+    op.drop_table("lab_results")
+    op.drop_index(op.f("ix_infusion_records_course_id"), table_name="infusion_records")
+    op.drop_index(op.f("ix_infusion_records_clinic_id"), table_name="infusion_records")
+
+    op.drop_table("infusion_records")
+    op.drop_index(op.f("ix_consents_patient_id"), table_name="consents")
+    op.drop_index(op.f("ix_consents_clinic_id"), table_name="consents")
+
+    op.drop_table("consents")
+    op.drop_index(op.f("ix_clearances_patient_id"), table_name="clearances")
+    op.drop_index(op.f("ix_clearances_clinic_id"), table_name="clearances")
+
+    op.drop_table("clearances")
+    op.drop_index(op.f("ix_chemo_courses_patient_id"), table_name="chemo_courses")
+    op.drop_index(op.f("ix_chemo_courses_end_of_chemo"), table_name="chemo_courses")
+    op.drop_index(op.f("ix_chemo_courses_clinic_id"), table_name="chemo_courses")
+
+    op.drop_table("chemo_courses")
+    op.drop_index(op.f("ix_product_lots_clinic_id"), table_name="product_lots")
+
+    op.drop_table("product_lots")
+    op.drop_index(op.f("ix_closed_days_clinic_id"), table_name="closed_days")
+
+    op.drop_table("closed_days")

@@ -1,0 +1,91 @@
+"""Opening a patient's chart: the one gate every service passes before it reads or writes patient data.
+
+`open_chart` checks the permission, the clinic and (for a patient account) that the chart is their own; the
+answer for a chart the actor may not see is the same NotFound as for one that does not exist. `audit_chart`
+records the access in the same transaction, naming the patient whose data was touched.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from exohair.db.base import Versioned
+from exohair.db.models import Patient
+from exohair.domain.access import Actor, Permission, may_see_patient, require
+from exohair.domain.errors import Conflict, NotFound
+from exohair.features.audit.service import record_event
+from exohair.features.patients import repository
+
+VersionedRow = TypeVar("VersionedRow", bound=Versioned)
+
+
+def open_chart(session: Session, actor: Actor, patient_id: uuid.UUID, permission: Permission) -> Patient:
+    require(actor, permission)
+    patient = repository.in_clinic(session, actor.clinic_id, patient_id)
+    if patient is None or not may_see_patient(actor, patient.clinic_id, patient.id):
+        raise NotFound("No such patient.", code="patient_not_found")
+    return patient
+
+
+def audit_chart(
+    session: Session,
+    actor: Actor,
+    action: str,
+    record_type: str,
+    record_id: uuid.UUID | None,
+    *,
+    patient_id: uuid.UUID | None,
+    at: datetime,
+    changes: Mapping[str, Any] | None = None,
+) -> None:
+    """One audit entry. For a record inside a chart the patient is named in `changes`, so a search of the trail
+    by patient finds every access to their data."""
+    detail = dict(changes or {})
+    if patient_id is not None and record_type != "patient":
+        detail.setdefault("patient_id", str(patient_id))
+    record_event(
+        session,
+        at=at,
+        action=action,
+        record_type=record_type,
+        record_id=str(record_id) if record_id else None,
+        clinic_id=actor.clinic_id,
+        actor_id=actor.user_id,
+        source=actor.source,
+        changes=detail or None,
+    )
+
+
+def edit_versioned(
+    session: Session, row: VersionedRow, seen_version: int, values: Mapping[str, Any], *, what: str
+) -> dict[str, list[str | None]]:
+    """Apply `values` to `row` if the editor saw its current version, and return what changed as [before, after].
+
+    A stale edit raises Conflict (409) and changes nothing; so does an edit that races this one to the database
+    (the UPDATE carries `WHERE version = seen`).
+    """
+    if row.version != seen_version:
+        raise Conflict(
+            f"This {what} changed since you opened it (you saw version {seen_version}, it is now at "
+            f"{row.version}). Reload it and apply your edit again.",
+            code="stale_edit",
+        )
+    diff: dict[str, list[str | None]] = {}
+    for field, value in values.items():
+        before = getattr(row, field)
+        if before != value:
+            diff[field] = [None if before is None else str(before), None if value is None else str(value)]
+            setattr(row, field, value)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(
+            f"Someone saved this {what} at the same moment. Reload it and apply your edit again.", code="stale_edit"
+        ) from None
+    return diff
