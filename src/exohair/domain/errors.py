@@ -16,6 +16,10 @@ class DomainError(Exception):
         if code is not None:
             self.code = code
 
+    def extensions(self) -> dict[str, object]:
+        """Extra members for the problem document (RFC 9457 allows them): what a client needs to act."""
+        return {}
+
 
 class NotFound(DomainError):
     code = "not_found"

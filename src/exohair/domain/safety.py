@@ -7,6 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from exohair.domain.calendar import ChemoCalendar
+from exohair.domain.errors import DomainError
 from exohair.domain.evidence import Basis
 from exohair.domain.patients import PatientFacts
 
@@ -118,6 +119,25 @@ class GateResult:
     @property
     def codes(self) -> frozenset[str]:
         return frozenset(r.code for r in self.reasons)
+
+
+class GateRefused(DomainError):
+    """The gate refused a session and no clinician overrode it. Carries every reason, so the checklist is whole."""
+
+    code = "gate_refused"
+    http_status = 409  # the request is valid; the patient's state does not allow it today
+
+    def __init__(self, result: GateResult) -> None:
+        super().__init__("The safety gate refused this session: " + " ".join(r.message for r in result.reasons))
+        self.result = result
+
+    def extensions(self) -> dict[str, object]:
+        return {
+            "reasons": [
+                {"code": r.code, "message": r.message, "source": r.basis.source, "evidence": r.basis.evidence.value}
+                for r in self.result.reasons
+            ]
+        }
 
 
 @dataclass(frozen=True, slots=True)

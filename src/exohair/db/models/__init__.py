@@ -5,6 +5,7 @@ from exohair.db.models.billing import CostEstimate, PaymentPlanRecord, PaymentRe
 from exohair.db.models.clinical import AdverseEvent, Clearance, ConsentRecord, LabResult
 from exohair.db.models.clinics import Clinic, ClosedDay, Site
 from exohair.db.models.courses import ChemoCourse, InfusionRecord
+from exohair.db.models.logins import LoginFailure
 from exohair.db.models.patients import Patient
 from exohair.db.models.plans import PlanVersion, TherapySession
 from exohair.db.models.products import ProductLot
@@ -23,6 +24,7 @@ __all__ = [
     "CostEstimate",
     "InfusionRecord",
     "LabResult",
+    "LoginFailure",
     "Patient",
     "PaymentPlanRecord",
     "PaymentReceived",

@@ -45,7 +45,7 @@ class InfusionRecord(Identified, ClinicScoped, Timestamped, Base):
     __tablename__ = "infusion_records"
     __table_args__ = (
         CheckConstraint("cycle >= 1 AND day >= 1", name="position"),
-        CheckConstraint("delay_days >= 0 AND delay_days <= 365", name="delay"),
+        CheckConstraint("delay_days BETWEEN -365 AND 365", name="delay"),  # negative: given early
         CheckConstraint("NOT (skipped AND delay_days > 0)", name="skip_or_delay"),
         UniqueConstraint("course_id", "cycle", "day", "recorded_at"),
     )

@@ -43,6 +43,9 @@ class PlanVersion(Identified, ClinicScoped, Timestamped, Base):
     protocol_version: Mapped[int] = mapped_column(Integer, nullable=False)
     adjuncts: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     reason: Mapped[str] = mapped_column(Text, nullable=False)  # why this version exists
+    # The first day this version could use (the clinic's today when it was made): with the inputs above it
+    # reproduces the plan exactly, so the plan is recomputed rather than stored twice.
+    planned_from: Mapped[date] = mapped_column(Date, nullable=False)
     # The sessions as this version placed them: [{key, kind, date}], and what moved from the version before.
     sessions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)
     moved: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)

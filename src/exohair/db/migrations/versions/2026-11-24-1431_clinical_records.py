@@ -21,6 +21,16 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
+        "login_failures",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("email_digest", sa.String(length=64), nullable=False),
+        sa.Column("source", sa.String(length=64), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_login_failures")),
+    )
+    op.create_index("ix_login_failures_email_digest_at", "login_failures", ["email_digest", "at"], unique=False)
+    op.create_index("ix_login_failures_source_at", "login_failures", ["source", "at"], unique=False)
+    op.create_table(
         "closed_days",
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=True),
@@ -183,7 +193,7 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("NOT (skipped AND delay_days > 0)", name=op.f("ck_infusion_records_skip_or_delay")),
         sa.CheckConstraint("cycle >= 1 AND day >= 1", name=op.f("ck_infusion_records_position")),
-        sa.CheckConstraint("delay_days >= 0 AND delay_days <= 365", name=op.f("ck_infusion_records_delay")),
+        sa.CheckConstraint("delay_days BETWEEN -365 AND 365", name=op.f("ck_infusion_records_delay")),
         sa.ForeignKeyConstraint(
             ["clinic_id"], ["clinics.id"], name=op.f("fk_infusion_records_clinic_id_clinics"), ondelete="RESTRICT"
         ),
@@ -247,6 +257,7 @@ def upgrade() -> None:
         sa.Column("protocol_version", sa.Integer(), nullable=False),
         sa.Column("adjuncts", sa.JSON(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("planned_from", sa.Date(), nullable=False),
         sa.Column("sessions", sa.JSON(), nullable=False),
         sa.Column("moved", sa.JSON(), nullable=False),
         sa.Column("created_by", sa.Uuid(), nullable=True),
@@ -510,6 +521,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("login_failures")
     with op.batch_alter_table("patients", schema=None) as batch_op:
         batch_op.drop_column("anticoagulated")
         batch_op.drop_column("conditions")

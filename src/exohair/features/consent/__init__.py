@@ -1,0 +1,1 @@
+"""Signed consent, one scope at a time (treatment, registry, photos), and its withdrawal."""

@@ -1,0 +1,1 @@
+"""Blood counts and clotting (ANC, platelets, haemoglobin, INR): recorded, read and corrected per patient."""
