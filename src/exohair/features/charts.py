@@ -62,6 +62,16 @@ def audit_chart(
     )
 
 
+def expect_version(row: VersionedRow, seen_version: int, *, what: str) -> None:
+    """Refuse (409) an edit made from an older copy of `row`, before anything is written."""
+    if row.version != seen_version:
+        raise Conflict(
+            f"This {what} changed since you opened it (you saw version {seen_version}, it is now at "
+            f"{row.version}). Reload it and apply your edit again.",
+            code="stale_edit",
+        )
+
+
 def edit_versioned(
     session: Session, row: VersionedRow, seen_version: int, values: Mapping[str, Any], *, what: str
 ) -> dict[str, list[str | None]]:
@@ -70,12 +80,7 @@ def edit_versioned(
     A stale edit raises Conflict (409) and changes nothing; so does an edit that races this one to the database
     (the UPDATE carries `WHERE version = seen`).
     """
-    if row.version != seen_version:
-        raise Conflict(
-            f"This {what} changed since you opened it (you saw version {seen_version}, it is now at "
-            f"{row.version}). Reload it and apply your edit again.",
-            code="stale_edit",
-        )
+    expect_version(row, seen_version, what=what)
     diff: dict[str, list[str | None]] = {}
     for field, value in values.items():
         before = getattr(row, field)

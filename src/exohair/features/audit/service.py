@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -51,6 +52,22 @@ def record_event(
             changes=plain,
         )
     )
+
+
+@contextmanager
+def dry_run(session: Session) -> Iterator[None]:
+    """Run a use case for its answer only: everything it wrote, audit entries included, is rolled back.
+
+    Used for previews ("which sessions would move?"); the preview itself changes nothing, so it audits nothing.
+    """
+    pending = list(session.info.get(_PENDING, []))
+    savepoint = session.begin_nested()
+    try:
+        yield
+    finally:
+        savepoint.rollback()
+        session.info[_PENDING] = pending
+        session.expire_all()  # rows the rolled-back work touched are reloaded on next use
 
 
 def seal_pending(session: Session) -> int:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
-from exohair.db.models import Patient
+from exohair.db.models import ChemoCourse, Patient
 
 
 def in_clinic(session: Session, clinic_id: uuid.UUID, patient_id: uuid.UUID) -> Patient | None:
@@ -18,8 +19,33 @@ def by_mrn(session: Session, clinic_id: uuid.UUID, mrn: str) -> Patient | None:
     return session.scalars(select(Patient).where(Patient.clinic_id == clinic_id, Patient.mrn == mrn)).first()
 
 
-def search(session: Session, clinic_id: uuid.UUID, text: str | None, *, limit: int, offset: int) -> list[Patient]:
+def search(
+    session: Session,
+    clinic_id: uuid.UUID,
+    text: str | None,
+    *,
+    limit: int,
+    offset: int,
+    status: str | None = None,
+    today: date | None = None,
+) -> list[Patient]:
+    """Patients matching `text` in a name or the MRN, and, given `status`, where they stand in chemo `today`:
+    before the first infusion, in chemo (to the end of the last cycle), after it, or with no active course."""
     query = select(Patient).where(Patient.clinic_id == clinic_id)
+    if status is not None and today is not None:
+        course = aliased(ChemoCourse)
+        query = query.outerjoin(
+            course,
+            and_(course.patient_id == Patient.id, course.clinic_id == clinic_id, course.status == "active"),
+        )
+        query = query.where(
+            {
+                "none": course.id.is_(None),
+                "before": course.first_infusion > today,
+                "in": and_(course.first_infusion <= today, course.end_of_chemo >= today),
+                "after": course.end_of_chemo < today,
+            }[status]
+        )
     if text:
         like = f"%{text.lower()}%"
         query = query.where(

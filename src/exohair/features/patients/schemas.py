@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from exohair.domain.patients import Condition
+
 Sex = Literal["female", "male", "other", "unknown"]
 
 
@@ -24,6 +26,13 @@ class PatientIn(BaseModel):
     aga_stage: str | None = Field(default=None, max_length=40)
     aga_family_history: bool = False
     hair_type: str | None = Field(default=None, max_length=60)
+    conditions: list[str] = Field(default_factory=list, max_length=20, description="Condition codes that gate care")
+    anticoagulated: bool = False
+
+    @field_validator("conditions")
+    @classmethod
+    def _known_conditions(cls, codes: list[str]) -> list[str]:
+        return _check_conditions(codes)
 
     @field_validator("date_of_birth")
     @classmethod
@@ -47,3 +56,18 @@ class PatientChanges(BaseModel):
     aga_stage: str | None = Field(default=None, max_length=40)
     aga_family_history: bool | None = None
     hair_type: str | None = Field(default=None, max_length=60)
+    conditions: list[str] | None = Field(default=None, max_length=20)
+    anticoagulated: bool | None = None
+
+    @field_validator("conditions")
+    @classmethod
+    def _known_conditions(cls, codes: list[str] | None) -> list[str] | None:
+        return None if codes is None else _check_conditions(codes)
+
+
+def _check_conditions(codes: list[str]) -> list[str]:
+    known = {v for k, v in vars(Condition).items() if k.isupper() and isinstance(v, str)}
+    unknown = sorted(set(codes) - known)
+    if unknown:
+        raise ValueError(f"unknown condition code(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    return sorted(set(codes))

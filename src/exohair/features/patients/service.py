@@ -9,10 +9,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from exohair.db.models import Patient
+from exohair.db.models import Clinic, Patient
 from exohair.domain.access import Actor, Permission, Role, require
 from exohair.domain.errors import Conflict
 from exohair.features.audit.service import record_event
@@ -42,16 +43,27 @@ def get_patient(session: Session, actor: Actor, patient_id: uuid.UUID, *, at: da
 
 
 def find_patients(
-    session: Session, actor: Actor, text: str | None = None, *, at: datetime, limit: int = 50, offset: int = 0
+    session: Session,
+    actor: Actor,
+    text: str | None = None,
+    *,
+    at: datetime,
+    limit: int = 50,
+    offset: int = 0,
+    status: str | None = None,
 ) -> list[Patient]:
-    """Search by name or MRN. A patient account finds only itself."""
+    """Search by name or MRN, optionally by chemo status today (before / in / after / none).
+    A patient account finds only itself."""
     require(actor, Permission.READ_PATIENT)
     limit, offset = max(1, min(limit, MAX_PAGE)), max(0, offset)
     if actor.role is Role.PATIENT:  # the same search, over the one record a patient may see
         own = repository.in_clinic(session, actor.clinic_id, actor.patient_id) if actor.patient_id else None
         found = [own] if own is not None and offset == 0 and _matches(own, text) else []
     else:
-        found = repository.search(session, actor.clinic_id, text, limit=limit, offset=offset)
+        today = at.astimezone(ZoneInfo(session.get_one(Clinic, actor.clinic_id).timezone)).date()
+        found = repository.search(
+            session, actor.clinic_id, text, limit=limit, offset=offset, status=status, today=today
+        )
     # One entry for the search, naming every record it disclosed.
     _audit(session, actor, "search", None, at, {"disclosed": [str(p.id) for p in found]})
     return found

@@ -1,0 +1,61 @@
+"""From rows on file to the pure domain's inputs: the calendar as it stands, the clinic's closures, the patient's
+facts. One place, so the plan the API shows and the plan the gate checks are built from the same things."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from exohair.db.models import ChemoCourse, Clinic, InfusionRecord, Patient, TherapySession
+from exohair.domain.calendar import ChemoCalendar, InfusionChange, build_chemo_calendar
+from exohair.domain.closures import ClinicClosures
+from exohair.domain.patients import PatientFacts
+from exohair.domain.planning import PerformedSession
+from exohair.domain.protocols import SessionKind
+from exohair.features.plans import repository
+from exohair.knowledge import Knowledge
+
+
+def clinic_today(clinic: Clinic, at: datetime) -> date:
+    """Dates of care are calendar dates in the clinic's time zone; `at` is an instant."""
+    return at.astimezone(ZoneInfo(clinic.timezone)).date()
+
+
+def infusion_changes(records: Iterable[InfusionRecord]) -> list[InfusionChange]:
+    """The latest record of each infusion wins; earlier ones stay on file as history."""
+    latest: dict[tuple[int, int], InfusionRecord] = {}
+    for record in records:  # in recorded order
+        latest[(record.cycle, record.day)] = record
+    return [InfusionChange(r.cycle, r.day, r.delay_days, r.skipped) for r in latest.values()]
+
+
+def course_calendar(session: Session, knowledge: Knowledge, course: ChemoCourse) -> ChemoCalendar:
+    records = repository.infusion_records(session, course.clinic_id, course.id)
+    return build_chemo_calendar(knowledge.regimen(course.regimen_id), course.first_infusion, infusion_changes(records))
+
+
+def clinic_closures(session: Session, clinic: Clinic) -> ClinicClosures:
+    return ClinicClosures(frozenset(clinic.closed_weekdays), frozenset(repository.closed_days(session, clinic)))
+
+
+def patient_facts(patient: Patient, on: date) -> PatientFacts:
+    born = patient.date_of_birth
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    aga = bool(patient.aga_stage and patient.aga_stage.strip().lower() not in ("", "none", "0", "i-0"))
+    return PatientFacts(
+        age_years=age,
+        androgenetic_alopecia=aga,
+        conditions=frozenset(patient.conditions),
+        anticoagulated=patient.anticoagulated,
+    )
+
+
+def performed(rows: Iterable[TherapySession]) -> list[PerformedSession]:
+    return [
+        PerformedSession(r.key, SessionKind(r.kind), r.performed_on)
+        for r in rows
+        if r.status == "performed" and r.performed_on is not None
+    ]

@@ -1,0 +1,1 @@
+"""Therapy sessions: the gate checklist, performing (with product-lot traceability), moving and cancelling."""

@@ -1,0 +1,216 @@
+"""Sessions: list and read them, check the gate, perform one, move or cancel a planned one.
+
+Performing runs the safety gate over everything on file for that day (clearance, consent, labs, the chemo
+calendar, contraindications, the product lot) and refuses with every reason. Only a clinician may go ahead
+anyway, and only with a written reason; the gate result and the override are kept on the session and in the
+audit trail. A performed session takes one vial from the lot, so stock and traceability stay true.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from exohair.db.models import Clinic, Patient, ProductLot, TherapySession
+from exohair.domain import safety
+from exohair.domain.access import Actor, Permission, Role, require
+from exohair.domain.errors import Conflict, InvalidInput, NotFound
+from exohair.features.charts import audit_chart, edit_versioned, open_chart
+from exohair.features.clearances import repository as clearances
+from exohair.features.consent import repository as consents
+from exohair.features.labs import repository as labs
+from exohair.features.plans import inputs
+from exohair.features.plans import repository as plans
+from exohair.features.products import repository as products
+from exohair.features.products.service import take_vial
+from exohair.features.sessions.schemas import CancelIn, PerformIn, RescheduleIn
+from exohair.knowledge import Knowledge
+
+MAX_PAGE = 500
+
+
+def find_sessions(
+    session: Session,
+    actor: Actor,
+    *,
+    at: datetime,
+    patient_id: uuid.UUID | None = None,
+    from_date: date | None = None,
+    to_date: date | None = None,
+    status: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[TherapySession]:
+    """Sessions in a date range, across the clinic or for one patient. A patient account sees only their own."""
+    require(actor, Permission.READ_PLAN)
+    if actor.role is Role.PATIENT and patient_id is None:
+        patient_id = actor.patient_id  # another patient's id is refused by open_chart below, as NotFound
+    if patient_id is not None:
+        open_chart(session, actor, patient_id, Permission.READ_PLAN)
+    if from_date and to_date and to_date < from_date:
+        raise InvalidInput("The date range ends before it starts.", code="bad_range")
+    found = plans.find_sessions(
+        session, actor.clinic_id, patient_id=patient_id, from_date=from_date, to_date=to_date, status=status,
+        limit=max(1, min(limit, MAX_PAGE)), offset=max(0, offset),
+    )  # fmt: skip
+    audit_chart(
+        session, actor, "search", "therapy_session", None, patient_id=patient_id, at=at,
+        changes={"disclosed": [str(s.id) for s in found]},
+    )  # fmt: skip
+    return found
+
+
+def get_session(session: Session, actor: Actor, session_id: uuid.UUID, *, at: datetime) -> TherapySession:
+    require(actor, Permission.READ_PLAN)
+    row = _visible(session, actor, session_id, Permission.READ_PLAN)
+    audit_chart(session, actor, "read", "therapy_session", row.id, patient_id=row.patient_id, at=at)
+    return row
+
+
+def check_gate(
+    session: Session,
+    actor: Actor,
+    session_id: uuid.UUID,
+    knowledge: Knowledge,
+    *,
+    on: date,
+    at: datetime,
+    product_lot_id: uuid.UUID | None = None,
+) -> safety.GateResult:
+    """The checklist for a session on `on`, without performing it."""
+    require(actor, Permission.READ_CLINICAL)
+    row = _visible(session, actor, session_id, Permission.READ_CLINICAL)
+    lot = _lot(session, actor, product_lot_id) if product_lot_id else None
+    result = _gate(session, knowledge, row, lot, on=on, at=at)
+    audit_chart(session, actor, "read", "gate_check", row.id, patient_id=row.patient_id, at=at,
+                changes={"on": on.isoformat(), "reasons": sorted(result.codes)})  # fmt: skip
+    return result
+
+
+def perform_session(
+    session: Session, actor: Actor, session_id: uuid.UUID, data: PerformIn, knowledge: Knowledge, *, at: datetime
+) -> TherapySession:
+    require(actor, Permission.PERFORM_SESSION)
+    row = _visible(session, actor, session_id, Permission.PERFORM_SESSION)
+    if row.status != "planned":
+        raise Conflict(f"This session is already {row.status}.", code=f"session_{row.status}")
+    lot = _lot(session, actor, data.product_lot_id)
+    result = _gate(session, knowledge, row, lot, on=data.performed_on, at=at)
+    overridden = not result.passed and data.override_reason is not None
+    if not result.passed and not overridden:
+        raise safety.GateRefused(result)
+    if overridden:
+        require(actor, Permission.OVERRIDE_GATE)  # today this is the clinician; the check stays explicit
+    if result.passed and data.override_reason is not None:
+        raise InvalidInput("The gate passed, so there is nothing to override; leave the reason empty.",
+                           code="nothing_to_override")  # fmt: skip
+    take_vial(session, lot)
+    gate: dict[str, Any] = {
+        "passed": result.passed,
+        "checked": list(result.checked),
+        "reasons": [{"code": r.code, "message": r.message, "source": r.basis.source} for r in result.reasons],
+    }
+    diff = edit_versioned(
+        session, row, data.version,
+        {
+            "status": "performed", "performed_on": data.performed_on, "performed_at": at, "operator_id": actor.user_id,
+            "product_lot_id": lot.id, "dose_ml": data.dose_ml, "scalp_sites": data.scalp_sites,
+            "dose_particles": data.dose_ml * lot.particles_per_ml if lot.particles_per_ml else None,
+            "dose_protein_ug": data.dose_ml * lot.protein_ug_per_ml if lot.protein_ug_per_ml else None,
+            "gate_result": gate, "override_reason": data.override_reason,
+        },
+        what="session",
+    )  # fmt: skip
+    action = "override" if overridden else "perform"
+    audit_chart(session, actor, action, "therapy_session", row.id, patient_id=row.patient_id, at=at,
+                changes=diff | {"gate_reasons": sorted(result.codes), "lot": lot.lot_number})  # fmt: skip
+    return row
+
+
+def reschedule_session(
+    session: Session, actor: Actor, session_id: uuid.UUID, data: RescheduleIn, *, at: datetime
+) -> TherapySession:
+    """Move a planned session by hand. The gate is not run here; it runs when the session is performed."""
+    require(actor, Permission.SCHEDULE_SESSION)
+    row = _planned(session, actor, session_id)
+    diff = edit_versioned(session, row, data.version, {"planned_on": data.planned_on}, what="session")
+    audit_chart(session, actor, "update", "therapy_session", row.id, patient_id=row.patient_id, at=at, changes=diff)
+    return row
+
+
+def cancel_session(
+    session: Session, actor: Actor, session_id: uuid.UUID, data: CancelIn, *, at: datetime
+) -> TherapySession:
+    require(actor, Permission.SCHEDULE_SESSION)
+    row = _planned(session, actor, session_id)
+    values = {"status": "cancelled", "cancel_reason": data.reason}
+    diff = edit_versioned(session, row, data.version, values, what="session")
+    audit_chart(session, actor, "cancel", "therapy_session", row.id, patient_id=row.patient_id, at=at, changes=diff)
+    return row
+
+
+def _gate(
+    session: Session, knowledge: Knowledge, row: TherapySession, lot: ProductLot | None, *, on: date, at: datetime
+) -> safety.GateResult:
+    clinic = session.get_one(Clinic, row.clinic_id)
+    patient = session.get_one(Patient, row.patient_id)
+    course = plans.course(session, row.clinic_id, row.course_id)
+    calendar = inputs.course_calendar(session, knowledge, course) if course is not None else None
+    context = safety.SessionContext(
+        facts=inputs.patient_facts(patient, on),
+        labs=_labs(labs.latest_before(session, row.clinic_id, row.patient_id, at)),
+        clearance=_clearance(clearances.current(session, row.clinic_id, row.patient_id)),
+        consent=_consent(consents.latest(session, row.clinic_id, row.patient_id, "treatment"), clinic),
+        product=safety.ProductLot(lot.product, lot.lot_number, lot.expires_on, lot.regulatory_reference)
+        if lot is not None
+        else None,
+        calendar=calendar,
+        current_consent_version=clinic.consent_document_version,
+    )
+    return safety.gate_session(context, on, at, knowledge.gates)
+
+
+def _labs(row: Any) -> safety.Labs | None:
+    if row is None:
+        return None
+    return safety.Labs(row.taken_at, row.anc_per_ul, row.platelets_per_ul, row.hb_g_dl, row.inr)
+
+
+def _clearance(row: Any) -> safety.Clearance | None:
+    if row is None or row.signed_on is None:
+        return None
+    revoked = row.revoked_on if row.status == "revoked" else None
+    return safety.Clearance(row.signed_on, row.expires_on, revoked, row.conditions or "")
+
+
+def _consent(row: Any, clinic: Clinic) -> safety.Consent | None:
+    if row is None:
+        return None
+    local = inputs.clinic_today
+    withdrawn = local(clinic, row.withdrawn_at) if row.withdrawn_at is not None else None
+    return safety.Consent(row.document_version, local(clinic, row.signed_at), frozenset({row.scope}), withdrawn)
+
+
+def _visible(session: Session, actor: Actor, session_id: uuid.UUID, permission: Permission) -> TherapySession:
+    row = plans.therapy_session(session, actor.clinic_id, session_id)
+    if row is None:
+        raise NotFound("No such session.", code="session_not_found")
+    open_chart(session, actor, row.patient_id, permission)
+    return row
+
+
+def _planned(session: Session, actor: Actor, session_id: uuid.UUID) -> TherapySession:
+    row = _visible(session, actor, session_id, Permission.SCHEDULE_SESSION)
+    if row.status != "planned":
+        raise Conflict(f"Only a planned session can change; this one is {row.status}.", code=f"session_{row.status}")
+    return row
+
+
+def _lot(session: Session, actor: Actor, lot_id: uuid.UUID) -> ProductLot:
+    lot = products.lot_in_clinic(session, actor.clinic_id, lot_id)
+    if lot is None:
+        raise NotFound("No such product lot in this clinic's stock.", code="product_lot_not_found")
+    return lot
