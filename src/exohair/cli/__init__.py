@@ -7,7 +7,7 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from exohair.cli import accounts, audit, backup, catalogue, db, estimate, plan
+from exohair.cli import accounts, audit, backup, catalogue, db, estimate, plan, serve
 from exohair.cli.console import fail
 from exohair.domain.errors import DomainError
 from exohair.knowledge import KnowledgeError
@@ -29,6 +29,7 @@ app.command("plan")(plan.plan_command)
 app.command("demo")(plan.demo_command)
 app.command("estimate")(estimate.estimate_command)
 app.command("backup")(backup.backup_command)
+app.command("serve")(serve.serve_command)
 app.command("restore")(backup.restore_command)
 
 

@@ -36,3 +36,8 @@ def token_with_user(session: Session, token_hash: str) -> tuple[ApiToken, User] 
 def tokens_with_prefix(session: Session, clinic_id: uuid.UUID, prefix: str) -> list[ApiToken]:
     query = select(ApiToken).where(ApiToken.clinic_id == clinic_id, ApiToken.prefix == prefix)
     return list(session.scalars(query))
+
+
+def tokens_of_user(session: Session, user_id: uuid.UUID) -> list[ApiToken]:
+    found = select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.created_at.desc())
+    return list(session.scalars(found))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ from exohair.features.accounts.secrets import (
 )
 from exohair.features.audit.service import record_event
 
+LAST_USED_GRANULARITY = timedelta(minutes=5)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -167,14 +168,22 @@ def create_token(
 
 def authenticate_token(session: Session, plain: str, *, at: datetime) -> User | None:
     """The active user a valid token belongs to, or None (unknown, revoked or expired token, or inactive user)."""
+    found = token_holder(session, plain, at=at)
+    return found[1] if found is not None else None
+
+
+def token_holder(session: Session, plain: str, *, at: datetime) -> tuple[ApiToken, User] | None:
+    """The valid token and its active user, or None. Requests use the token to sign out (revoke it)."""
     found = repository.token_with_user(session, token_hash(plain))
     if found is None:
         return None
     token, user = found
     if token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= at) or not user.active:
         return None
-    token.last_used_at = at
-    return user
+    # Coarse on purpose: writing on every request would turn each read into a write (and a lock on SQLite).
+    if token.last_used_at is None or at - token.last_used_at > LAST_USED_GRANULARITY:
+        token.last_used_at = at
+    return token, user
 
 
 def revoke_token(
@@ -196,6 +205,25 @@ def revoke_token(
         actor_id=actor_id,
     )
     return token
+
+
+def revoke_token_by_id(session: Session, user: User, token_id: uuid.UUID, *, at: datetime) -> None:
+    """Revoke one of `user`'s own tokens (signing out revokes the web session's token)."""
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound("No such token.", code="token_not_found")
+    if token.revoked_at is None:
+        token.revoked_at = at
+        session.flush()
+        record_event(
+            session, at=at, action="revoke", record_type="api_token", record_id=str(token.id),
+            clinic_id=user.clinic_id, actor_id=user.id,
+        )  # fmt: skip
+
+
+def own_tokens(session: Session, user: User) -> list[ApiToken]:
+    """`user`'s personal tokens, newest first (web sessions included, so a user can end one left open)."""
+    return repository.tokens_of_user(session, user.id)
 
 
 def _checked_hash(password: str) -> str:

@@ -1,0 +1,153 @@
+"""/api/v1: chemo courses, recorded infusions, the plan (JSON and iCalendar) and its versions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, ConfigDict
+
+from exohair.features.courses import service as courses
+from exohair.features.courses.schemas import CourseIn, InfusionRecordIn, PlanChangeIn
+from exohair.features.plans import service as plans
+from exohair.features.plans.service import Replanned
+from exohair.interop.ical import plan_to_ics
+from exohair.interop.plan_json import plan_to_json
+from exohair.web.deps import Signed
+
+router = APIRouter(tags=["plans"])
+
+
+class CourseOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    version: int
+    patient_id: uuid.UUID
+    regimen_id: str
+    first_infusion: date
+    last_cytotoxic_infusion: date
+    end_of_chemo: date
+    status: str
+
+
+class PlanVersionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID | None  # None in a preview: nothing was filed
+    number: int
+    protocol_id: str
+    protocol_version: int
+    adjuncts: list[str]
+    reason: str
+    planned_from: date
+    sessions: list[dict[str, Any]]
+    moved: list[dict[str, Any]]
+    created_at: datetime | None = None
+
+
+class MoveOut(BaseModel):
+    key: str
+    label: str
+    before: date | None
+    after: date | None
+
+
+class ReplannedOut(BaseModel):
+    course: CourseOut
+    plan_version: PlanVersionOut
+    moved: list[MoveOut]
+    preview: bool = False
+
+
+def _replanned(result: Replanned, *, preview: bool = False) -> ReplannedOut:
+    return ReplannedOut(
+        course=CourseOut.model_validate(result.course),
+        plan_version=PlanVersionOut.model_validate(result.version),
+        moved=[MoveOut(key=m.key, label=m.label, before=m.before, after=m.after) for m in result.moves],
+        preview=preview,
+    )
+
+
+@router.post(
+    "/patients/{patient_id}/courses",
+    response_model=ReplannedOut,
+    status_code=201,
+    summary="Start a chemo course and its first therapy plan",
+)
+def start_course(ctx: Signed, patient_id: uuid.UUID, data: CourseIn) -> ReplannedOut:
+    result = courses.start_course(ctx.session, ctx.actor, patient_id, data, ctx.knowledge, at=ctx.at)
+    return ctx.commit(_replanned(result))
+
+
+@router.get("/patients/{patient_id}/courses", response_model=list[CourseOut], summary="A patient's chemo courses")
+def list_courses(ctx: Signed, patient_id: uuid.UUID) -> list[CourseOut]:
+    found = courses.list_courses(ctx.session, ctx.actor, patient_id, at=ctx.at)
+    return ctx.commit([CourseOut.model_validate(c) for c in found])
+
+
+@router.get("/courses/{course_id}", response_model=CourseOut, summary="Read a chemo course")
+def get_course(ctx: Signed, course_id: uuid.UUID) -> CourseOut:
+    return ctx.commit(CourseOut.model_validate(courses.get_course(ctx.session, ctx.actor, course_id, at=ctx.at)))
+
+
+@router.post(
+    "/courses/{course_id}/infusions",
+    response_model=ReplannedOut,
+    status_code=201,
+    summary="Record a delayed, early or skipped infusion; the plan re-anchors and says what moved",
+)
+def record_infusion(
+    ctx: Signed,
+    course_id: uuid.UUID,
+    data: InfusionRecordIn,
+    preview: Annotated[bool, Query(description="Show what would move without saving anything")] = False,
+) -> ReplannedOut:
+    result = courses.record_infusion(ctx.session, ctx.actor, course_id, data, ctx.knowledge, at=ctx.at, preview=preview)
+    return ctx.commit(_replanned(result, preview=preview))
+
+
+@router.post(
+    "/patients/{patient_id}/plan/versions",
+    response_model=ReplannedOut,
+    status_code=201,
+    summary="Change the protocol or adjuncts: files a new plan version",
+)
+def change_plan(ctx: Signed, patient_id: uuid.UUID, data: PlanChangeIn) -> ReplannedOut:
+    result = courses.change_plan(ctx.session, ctx.actor, patient_id, data, ctx.knowledge, at=ctx.at)
+    return ctx.commit(_replanned(result))
+
+
+@router.get(
+    "/patients/{patient_id}/plan/versions",
+    response_model=list[PlanVersionOut],
+    summary="Every version of the current course's plan, newest first",
+)
+def list_versions(ctx: Signed, patient_id: uuid.UUID) -> list[PlanVersionOut]:
+    found = plans.list_versions(ctx.session, ctx.actor, patient_id, at=ctx.at)
+    return ctx.commit([PlanVersionOut.model_validate(v) for v in found])
+
+
+@router.get("/patients/{patient_id}/plan", summary="The current plan, as `exohair plan --format json` prints it")
+def get_plan(ctx: Signed, patient_id: uuid.UUID) -> dict[str, Any]:
+    stored = plans.current_plan(ctx.session, ctx.actor, patient_id, ctx.knowledge, at=ctx.at)
+    body = plan_to_json(stored.full, dict(ctx.knowledge.versions))
+    body["plan_version"] = {"id": str(stored.version.id), "number": stored.version.number}
+    return ctx.commit(body)
+
+
+@router.get(
+    "/patients/{patient_id}/plan.ics",
+    summary="The patient's calendar (iCalendar)",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}},
+)
+def get_plan_ics(ctx: Signed, patient_id: uuid.UUID) -> Response:
+    stored = plans.current_plan(ctx.session, ctx.actor, patient_id, ctx.knowledge, at=ctx.at)
+    # SEQUENCE follows the plan version, so calendar apps update events in place when the plan moves.
+    body = plan_to_ics(stored.full, stamp=stored.version.created_at, sequence=stored.version.number - 1)
+    ctx.commit(None)
+    headers = {"Content-Disposition": 'attachment; filename="exohair-plan.ics"'}
+    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)

@@ -1,0 +1,99 @@
+"""The web application: the JSON API under /api/v1 (and, from issue #4, the clinic's pages).
+
+`create_app()` is what uvicorn serves (`exohair serve`); tests build one on their own database. One engine and
+one loaded knowledge base per process, shared by all requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, FastAPI
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from exohair import __version__
+from exohair.config import Settings, get_settings
+from exohair.knowledge import Knowledge, load_knowledge
+from exohair.web import problems
+from exohair.web.api import auth, patients, plans, sessions
+
+API = "/api/v1"
+# Every answer may hold health data: never cached, never framed, never sniffed into something else.
+SECURITY_HEADERS = [
+    (b"cache-control", b"no-store"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """A plain ASGI wrapper (not BaseHTTPMiddleware, which costs a task and a copy per request)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {name for name, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (name, value) for name, value in SECURITY_HEADERS if name not in names
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+async def _health() -> dict[str, str]:
+    # No database, no auth: what a load balancer polls, and the bare baseline of benchmarks/api.py.
+    return {"status": "ok"}
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    sessions_factory: sessionmaker[Session] | None = None,
+    knowledge: Knowledge | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> FastAPI:
+    settings = settings or get_settings()
+    if sessions_factory is None:
+        from exohair.db.engine import make_engine, make_sessions
+
+        sessions_factory = make_sessions(make_engine(settings.database_url))
+    if knowledge is None:
+        knowledge = load_knowledge(settings.knowledge_dir).knowledge
+    app = FastAPI(
+        title="exohair",
+        version=__version__,
+        summary="Exosome scalp therapy around chemotherapy: plans, safety gates, records and evidence.",
+        description=(
+            "The clinic's system of record. Exosome therapy for chemotherapy-induced alopecia is investigational: "
+            "this API records and plans care, it does not claim the therapy works. Errors are RFC 9457 "
+            "problem+json with a machine `code`. Authenticate with `Authorization: Bearer <personal token>` or "
+            "the session cookie set by POST /api/v1/auth/login."
+        ),
+        openapi_url=f"{API}/openapi.json",
+        docs_url=None,  # Swagger UI loads from a CDN; clinics may run offline. The schema is the contract.
+        redoc_url=None,
+    )
+    app.state.sessions = sessions_factory
+    app.state.knowledge = knowledge
+    app.state.clock = clock or (lambda: datetime.now(UTC))
+    problems.install(app)
+    api = APIRouter(prefix=API)
+    for module in (auth, patients, plans, sessions):
+        api.include_router(module.router)
+    api.add_api_route("/health", _health, methods=["GET"], tags=["service"], summary="Liveness: the process answers")
+    app.include_router(api)
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,80 @@
+"""Errors as RFC 9457 problem+json: `type`, `title`, `status`, `detail`, plus a stable machine `code`.
+
+Business errors carry their own status and code (domain/errors.py). Validation errors name every field that is
+wrong and where it was (body, query, path). Anything unexpected is a 500 whose body says nothing about the
+data; the log line names the request id, never patient data.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException
+
+from exohair.domain.errors import DomainError
+from exohair.knowledge import KnowledgeError
+
+log = logging.getLogger("exohair.web")
+PROBLEM = "application/problem+json"
+
+
+def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> JSONResponse:
+    body = {"type": f"https://exohair.org/problems/{code}", "title": title, "status": status, "detail": detail}
+    body["code"] = code
+    headers = {"Retry-After": str(extra["retry_after_s"])} if "retry_after_s" in extra else None
+    return JSONResponse(body | extra, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def _fields(errors: list[Any]) -> list[dict[str, Any]]:
+    out = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ())]
+        out.append({"field": ".".join(location), "message": error.get("msg", "invalid"), "type": error.get("type")})
+    return out
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(_request: Request, error: DomainError) -> JSONResponse:
+        title = type(error).__name__.replace("_", " ")
+        return problem(error.http_status, error.code, title, error.message, **error.extensions())
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+        fields = _fields(list(error.errors()))
+        detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+        return problem(422, "invalid_request", "Invalid request", detail, errors=fields)
+
+    @app.exception_handler(ValidationError)
+    async def _model_invalid(_request: Request, error: ValidationError) -> JSONResponse:
+        fields = _fields(list(error.errors()))
+        detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+        return problem(422, "invalid_request", "Invalid request", detail, errors=fields)
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(_request: Request, _error: StaleDataError) -> JSONResponse:
+        return problem(409, "stale_edit", "Conflict", "Someone saved this record at the same moment. Reload it.")
+
+    @app.exception_handler(KnowledgeError)
+    async def _knowledge(_request: Request, error: KnowledgeError) -> JSONResponse:
+        return problem(500, "knowledge_invalid", "Knowledge base error", str(error))
+
+    @app.exception_handler(HTTPException)
+    async def _http(_request: Request, error: HTTPException) -> JSONResponse:
+        code = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+        response = problem(error.status_code, code.get(error.status_code, "http_error"), "Error", str(error.detail))
+        if error.headers:
+            response.headers.update(error.headers)
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+        # The path has ids only (opaque UUIDs); the exception message could hold data, so only its type is logged.
+        log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.url.path)
+        return problem(500, "internal_error", "Internal error", "Something went wrong on our side; nothing was saved.")
