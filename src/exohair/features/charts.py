@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -31,6 +31,29 @@ def open_chart(session: Session, actor: Actor, patient_id: uuid.UUID, permission
     if patient is None or not may_see_patient(actor, patient.clinic_id, patient.id):
         raise NotFound("No such patient.", code="patient_not_found")
     return patient
+
+
+class PatientRecord(Protocol):
+    patient_id: uuid.UUID
+
+
+Record = TypeVar("Record", bound=PatientRecord)
+
+
+def open_record(
+    session: Session, actor: Actor, row: Record | None, permission: Permission, *, missing: NotFound
+) -> Record:
+    """`row` if it exists and the actor may open its patient's chart, otherwise `missing`: another patient's
+    record gets exactly the answer of a record that does not exist, so a refusal reveals nothing."""
+    require(actor, permission)  # first, so a role without it is refused the same way whatever the id
+    if row is not None:
+        try:
+            open_chart(session, actor, row.patient_id, permission)
+        except NotFound:
+            row = None
+    if row is None:
+        raise missing
+    return row
 
 
 def audit_chart(

@@ -47,12 +47,15 @@ class InfusionRecord(Identified, ClinicScoped, Timestamped, Base):
         CheckConstraint("cycle >= 1 AND day >= 1", name="position"),
         CheckConstraint("delay_days BETWEEN -365 AND 365", name="delay"),  # negative: given early
         CheckConstraint("NOT (skipped AND delay_days > 0)", name="skip_or_delay"),
-        UniqueConstraint("course_id", "cycle", "day", "recorded_at"),
+        # Each record is made against one version of the course (stale ones are refused), so the course version
+        # orders a course's records exactly, even two made in the same clock tick.
+        UniqueConstraint("course_id", "course_version"),
     )
 
     course_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("chemo_courses.id", ondelete="CASCADE"), nullable=False, index=True
     )
+    course_version: Mapped[int] = mapped_column(Integer, nullable=False)
     cycle: Mapped[int] = mapped_column(Integer, nullable=False)
     day: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     delay_days: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from exohair.db.models import AdverseEvent, TherapySession
-from exohair.domain.access import Actor, Permission, require
+from exohair.domain.access import Actor, Permission
 from exohair.domain.errors import InvalidInput, NotFound
 from exohair.features.adverse_events import repository
 from exohair.features.adverse_events.schemas import AdverseEventChanges, AdverseEventIn
-from exohair.features.charts import audit_chart, edit_versioned, open_chart
+from exohair.features.charts import audit_chart, edit_versioned, open_chart, open_record
 
 RECORD_TYPE = "adverse_event"
 MAX_PAGE = 200
@@ -90,17 +90,9 @@ def list_adverse_events(
 
 
 def _find(session: Session, actor: Actor, event_id: uuid.UUID, permission: Permission) -> AdverseEvent:
-    # Permission first, so a role without it is refused the same way whatever the id.
-    require(actor, permission)
     event = repository.in_clinic(session, actor.clinic_id, event_id)
-    try:
-        if event is not None:
-            open_chart(session, actor, event.patient_id, permission)
-    except NotFound:
-        event = None
-    if event is None:
-        raise NotFound("No such adverse event.", code="adverse_event_not_found")
-    return event
+    missing = NotFound("No such adverse event.", code="adverse_event_not_found")
+    return open_record(session, actor, event, permission, missing=missing)
 
 
 def _check_dates(today: date, onset_on: date, resolved_on: date | None, therapy: TherapySession | None) -> None:

@@ -24,7 +24,7 @@ from exohair.domain.payments import PaymentPlan, plan_payments
 from exohair.features.billing import repository
 from exohair.features.billing.allocation import AllocatedDue, Due, allocate_payments
 from exohair.features.billing.schemas import MAX_AMOUNT_CENTS, PaymentIn, PaymentPlanIn
-from exohair.features.charts import audit_chart, edit_versioned, open_chart
+from exohair.features.charts import audit_chart, edit_versioned, open_chart, open_record
 from exohair.features.plans.inputs import clinic_today
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -152,9 +152,9 @@ def cancel_payment_plan(
     session: Session, actor: Actor, plan_id: uuid.UUID, version: int, reason: str, *, at: datetime
 ) -> PaymentPlanRecord:
     """End an active plan, saying why. Payments already made stay on file against it."""
-    require(actor, Permission.MANAGE_BILLING)
-    plan = _plan(session, actor, plan_id)
-    open_chart(session, actor, plan.patient_id, Permission.MANAGE_BILLING)
+    found = repository.payment_plan(session, actor.clinic_id, plan_id)
+    missing = NotFound("No such payment plan.", code="payment_plan_not_found")
+    plan = open_record(session, actor, found, Permission.MANAGE_BILLING, missing=missing)
     reason = reason.strip()
     if not reason or len(reason) > MAX_REASON:
         raise InvalidInput(f"reason is required, at most {MAX_REASON} characters: say why.", code="reason_missing")

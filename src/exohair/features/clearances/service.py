@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from exohair.db.models import Clearance
 from exohair.domain.access import Actor, Permission, require
 from exohair.domain.errors import Conflict, InvalidInput, NotFound
-from exohair.features.charts import audit_chart, edit_versioned, open_chart
+from exohair.features.charts import audit_chart, edit_versioned, open_chart, open_record
 from exohair.features.clearances import repository
 from exohair.features.clearances.schemas import ClearanceDecline, ClearanceRevoke, ClearanceSign
 
@@ -134,17 +134,9 @@ def pending_clearances(
 
 
 def _find(session: Session, actor: Actor, clearance_id: uuid.UUID) -> Clearance:
-    # Permission first, so a role without it is refused the same way whatever the id.
-    require(actor, Permission.DECIDE_CLEARANCE)
     clearance = repository.in_clinic(session, actor.clinic_id, clearance_id)
-    try:
-        if clearance is not None:
-            open_chart(session, actor, clearance.patient_id, Permission.DECIDE_CLEARANCE)
-    except NotFound:
-        clearance = None
-    if clearance is None:
-        raise NotFound("No such clearance.", code="clearance_not_found")
-    return clearance
+    missing = NotFound("No such clearance.", code="clearance_not_found")
+    return open_record(session, actor, clearance, Permission.DECIDE_CLEARANCE, missing=missing)
 
 
 def _expect_status(clearance: Clearance, wanted: str, *, code: str) -> None:

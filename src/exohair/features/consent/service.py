@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from exohair.db.models import ConsentRecord
-from exohair.domain.access import Actor, Permission, require
+from exohair.domain.access import Actor, Permission
 from exohair.domain.errors import Conflict, InvalidInput, NotFound
-from exohair.features.charts import audit_chart, edit_versioned, open_chart
+from exohair.features.charts import audit_chart, edit_versioned, open_chart, open_record
 from exohair.features.consent import repository
 from exohair.features.consent.schemas import ConsentIn
 
@@ -48,16 +48,9 @@ def withdraw_consent(
 ) -> ConsentRecord:
     """Mark the consent withdrawn as of `at`, if the actor saw its current version; a second withdrawal is a
     conflict rather than a silent no-op, so nobody believes they withdrew something that was already gone."""
-    require(actor, Permission.RECORD_CONSENT)
-    consent = repository.in_clinic(session, actor.clinic_id, consent_id)
-    # Another patient's consent gets the same answer as a consent that does not exist.
-    try:
-        if consent is not None:
-            open_chart(session, actor, consent.patient_id, Permission.RECORD_CONSENT)
-    except NotFound:
-        consent = None
-    if consent is None:
-        raise NotFound("No such consent.", code="consent_not_found")
+    found = repository.in_clinic(session, actor.clinic_id, consent_id)
+    missing = NotFound("No such consent.", code="consent_not_found")
+    consent = open_record(session, actor, found, Permission.RECORD_CONSENT, missing=missing)
     if consent.withdrawn_at is not None:
         raise Conflict(
             f"This consent was already withdrawn on {consent.withdrawn_at.isoformat()}.", code="consent_withdrawn"

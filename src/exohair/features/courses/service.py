@@ -14,7 +14,7 @@ from exohair.domain.access import Actor, Permission, require
 from exohair.domain.calendar import build_chemo_calendar, change_for_actual_date
 from exohair.domain.errors import Conflict, NotFound
 from exohair.features.audit.service import dry_run
-from exohair.features.charts import audit_chart, edit_versioned, expect_version, open_chart
+from exohair.features.charts import audit_chart, edit_versioned, expect_version, open_chart, open_record
 from exohair.features.courses.schemas import CourseIn, InfusionRecordIn, PlanChangeIn
 from exohair.features.plans import inputs, repository
 from exohair.features.plans.service import Replanned, make_version
@@ -95,9 +95,17 @@ def _record(
         calendar = build_chemo_calendar(regimen, course.first_infusion, inputs.infusion_changes(others))
         delay = change_for_actual_date(calendar, data.cycle, data.day, data.given_on).delay_days
     record = InfusionRecord(
-        clinic_id=course.clinic_id, course_id=course.id, cycle=data.cycle, day=data.day, delay_days=delay,
-        skipped=data.skipped, reason=data.reason, recorded_at=at, recorded_by=actor.user_id,
-    )  # fmt: skip
+        clinic_id=course.clinic_id,
+        course_id=course.id,
+        course_version=course.version,
+        cycle=data.cycle,
+        day=data.day,
+        delay_days=delay,
+        skipped=data.skipped,
+        reason=data.reason,
+        recorded_at=at,
+        recorded_by=actor.user_id,
+    )
     session.add(record)
     session.flush()
     calendar = inputs.course_calendar(session, knowledge, course)  # refuses unknown cycles, out-of-order dates
@@ -148,7 +156,5 @@ def list_courses(session: Session, actor: Actor, patient_id: uuid.UUID, *, at: d
 
 def _course(session: Session, actor: Actor, course_id: uuid.UUID) -> ChemoCourse:
     course = repository.course(session, actor.clinic_id, course_id)
-    if course is None:
-        raise NotFound("No such chemo course.", code="course_not_found")
-    open_chart(session, actor, course.patient_id, Permission.READ_PLAN)  # a patient sees only their own
-    return course
+    missing = NotFound("No such chemo course.", code="course_not_found")
+    return open_record(session, actor, course, Permission.READ_PLAN, missing=missing)

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from exohair.db.models import LabResult
-from exohair.domain.access import Actor, Permission, require
+from exohair.domain.access import Actor, Permission
 from exohair.domain.errors import InvalidInput, NotFound
-from exohair.features.charts import audit_chart, edit_versioned, open_chart
+from exohair.features.charts import audit_chart, edit_versioned, open_chart, open_record
 from exohair.features.labs import repository
 from exohair.features.labs.schemas import ANALYTES, LabsChanges, LabsIn
 
@@ -74,18 +74,9 @@ def edit_labs(session: Session, actor: Actor, lab_id: uuid.UUID, changes: LabsCh
 
 
 def _find(session: Session, actor: Actor, lab_id: uuid.UUID, permission: Permission) -> LabResult:
-    # Permission first, so a role without it is refused the same way whatever the id.
-    require(actor, permission)
     lab = repository.in_clinic(session, actor.clinic_id, lab_id)
-    # Another patient's result gets the same answer as a result that does not exist.
-    try:
-        if lab is not None:
-            open_chart(session, actor, lab.patient_id, permission)
-    except NotFound:
-        lab = None
-    if lab is None:
-        raise NotFound("No such lab result.", code="lab_result_not_found")
-    return lab
+    missing = NotFound("No such lab result.", code="lab_result_not_found")
+    return open_record(session, actor, lab, permission, missing=missing)
 
 
 def _check_taken_at(taken_at: datetime, at: datetime) -> None:

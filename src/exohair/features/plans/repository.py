@@ -32,7 +32,7 @@ def courses_of(session: Session, clinic_id: uuid.UUID, patient_id: uuid.UUID) ->
 
 def infusion_records(session: Session, clinic_id: uuid.UUID, course_id: uuid.UUID) -> list[InfusionRecord]:
     query = select(InfusionRecord).where(InfusionRecord.clinic_id == clinic_id, InfusionRecord.course_id == course_id)
-    return list(session.scalars(query.order_by(InfusionRecord.recorded_at, InfusionRecord.created_at)))
+    return list(session.scalars(query.order_by(InfusionRecord.course_version)))
 
 
 def current_version(session: Session, clinic_id: uuid.UUID, course_id: uuid.UUID) -> PlanVersion | None:

@@ -18,7 +18,7 @@ from exohair.db.models import Clinic, Patient, ProductLot, TherapySession
 from exohair.domain import safety
 from exohair.domain.access import Actor, Permission, Role, require
 from exohair.domain.errors import Conflict, InvalidInput, NotFound
-from exohair.features.charts import audit_chart, edit_versioned, open_chart
+from exohair.features.charts import audit_chart, edit_versioned, open_chart, open_record
 from exohair.features.clearances import repository as clearances
 from exohair.features.consent import repository as consents
 from exohair.features.labs import repository as labs
@@ -196,10 +196,7 @@ def _consent(row: Any, clinic: Clinic) -> safety.Consent | None:
 
 def _visible(session: Session, actor: Actor, session_id: uuid.UUID, permission: Permission) -> TherapySession:
     row = plans.therapy_session(session, actor.clinic_id, session_id)
-    if row is None:
-        raise NotFound("No such session.", code="session_not_found")
-    open_chart(session, actor, row.patient_id, permission)
-    return row
+    return open_record(session, actor, row, permission, missing=NotFound("No such session.", code="session_not_found"))
 
 
 def _planned(session: Session, actor: Actor, session_id: uuid.UUID) -> TherapySession:

@@ -180,6 +180,7 @@ def upgrade() -> None:
     op.create_table(
         "infusion_records",
         sa.Column("course_id", sa.Uuid(), nullable=False),
+        sa.Column("course_version", sa.Integer(), nullable=False),
         sa.Column("cycle", sa.Integer(), nullable=False),
         sa.Column("day", sa.Integer(), nullable=False),
         sa.Column("delay_days", sa.Integer(), nullable=False),
@@ -207,9 +208,7 @@ def upgrade() -> None:
             ["recorded_by"], ["users.id"], name=op.f("fk_infusion_records_recorded_by_users"), ondelete="SET NULL"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_infusion_records")),
-        sa.UniqueConstraint(
-            "course_id", "cycle", "day", "recorded_at", name=op.f("uq_infusion_records_course_id_cycle_day_recorded_at")
-        ),
+        sa.UniqueConstraint("course_id", "course_version", name=op.f("uq_infusion_records_course_id_course_version")),
     )
     op.create_index(op.f("ix_infusion_records_clinic_id"), "infusion_records", ["clinic_id"], unique=False)
     op.create_index(op.f("ix_infusion_records_course_id"), "infusion_records", ["course_id"], unique=False)
