@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
@@ -22,6 +22,40 @@ from exohair.knowledge import KnowledgeError
 
 log = logging.getLogger("exohair.web")
 PROBLEM = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Where, e.g. body.date_of_birth or query.limit")
+    message: str
+    type: str | None = None
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, plus `code` (stable, for programs) and any members the error adds."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: list[FieldError] | None = Field(default=None, description="Validation errors only: one per field")
+
+
+def _described(description: str) -> dict[str, Any]:
+    return {"description": description, "model": Problem}
+
+
+# Documented on every API operation, so clients (and schemathesis) know each answer's shape.
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _described("Not signed in, or the token is unknown, expired or revoked"),
+    403: _described("The account's role may not do this"),
+    404: _described("No such record, or not one this account may see (the two look the same)"),
+    409: _described("A stale edit (someone saved first), or the record's state forbids it"),
+    422: _described("Invalid input: `errors` names each field"),
+    429: _described("Too many failed sign-ins; retry after `retry_after_s` seconds"),
+}
 
 
 def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> JSONResponse:
@@ -37,6 +71,26 @@ def _fields(errors: list[Any]) -> list[dict[str, Any]]:
         location = [str(part) for part in error.get("loc", ())]
         out.append({"field": ".".join(location), "message": error.get("msg", "invalid"), "type": error.get("type")})
     return out
+
+
+def document(app: FastAPI) -> None:
+    """Say in the schema that errors are application/problem+json (FastAPI files every model under
+    application/json), so generated clients and schemathesis check them against the right media type."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            for item in schema.get("paths", {}).values():
+                for operation in item.values():
+                    for status, response in operation.get("responses", {}).items():
+                        content = response.get("content", {})
+                        if int(status) >= 400 and "application/json" in content:
+                            response["content"] = {PROBLEM: content["application/json"]}
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def install(app: FastAPI) -> None:
