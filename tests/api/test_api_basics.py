@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from exohair.db.models import AuditEntry
 from exohair.domain.access import Role
+from exohair.features.audit.service import verify_trail
+from personas import NOW
 
 PROBLEM = "application/problem+json"
 
@@ -40,3 +45,21 @@ def test_every_answer_carries_the_security_headers(api):
     assert answer.headers["x-frame-options"] == "DENY"
     assert answer.headers["x-content-type-options"] == "nosniff"
     assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+
+
+def test_a_read_and_a_write_over_http_are_audited_with_who_when_what_and_where(api):
+    clinician = api.as_(Role.CLINICIAN)
+    patient = api.world.ada
+    assert clinician.get(f"/api/v1/patients/{patient.id}").status_code == 200
+    edited = clinician.patch(f"/api/v1/patients/{patient.id}", json={"version": patient.version, "hair_type": "wavy"})
+    assert edited.status_code == 200
+    api.session.expire_all()
+    entries = api.session.scalars(
+        select(AuditEntry).where(AuditEntry.record_id == str(patient.id)).order_by(AuditEntry.seq.desc()).limit(2)
+    ).all()
+    update, read = entries
+    clinician_id = api.world.users[("North", Role.CLINICIAN)].id
+    assert (read.action, read.actor_id, read.source, read.at) == ("read", clinician_id, "testclient", NOW)
+    assert (update.action, update.record_type) == ("update", "patient")
+    assert update.changes["hair_type"] == [None, "wavy"]
+    assert verify_trail(api.session).intact
