@@ -17,7 +17,18 @@ from exohair import __version__
 from exohair.config import Settings, get_settings
 from exohair.knowledge import Knowledge, load_knowledge
 from exohair.web import problems
-from exohair.web.api import auth, patients, plans, sessions
+from exohair.web.api import (
+    adverse_events,
+    auth,
+    billing,
+    clearances,
+    consent,
+    labs,
+    patients,
+    plans,
+    products,
+    sessions,
+)
 
 API = "/api/v1"
 # Every answer may hold health data: never cached, never framed, never sniffed into something else.
@@ -90,8 +101,9 @@ def create_app(
     app.state.knowledge = knowledge
     app.state.clock = clock or (lambda: datetime.now(UTC))
     problems.install(app)
-    api = APIRouter(prefix=API)
-    for module in (auth, patients, plans, sessions):
+    problems.document(app)
+    api = APIRouter(prefix=API, responses=problems.RESPONSES)
+    for module in (auth, patients, plans, sessions, labs, consent, clearances, adverse_events, products, billing):
         api.include_router(module.router)
     api.add_api_route("/health", _health, methods=["GET"], tags=["service"], summary="Liveness: the process answers")
     app.include_router(api)

@@ -77,6 +77,12 @@ def edit_adverse_event(
     return event
 
 
+def get_adverse_event(session: Session, actor: Actor, event_id: uuid.UUID, *, at: datetime) -> AdverseEvent:
+    event = _find(session, actor, event_id, Permission.READ_CLINICAL)
+    audit_chart(session, actor, "read", RECORD_TYPE, event.id, patient_id=event.patient_id, at=at)
+    return event
+
+
 def list_adverse_events(
     session: Session, actor: Actor, patient_id: uuid.UUID, *, at: datetime, limit: int = 50, offset: int = 0
 ) -> list[AdverseEvent]:

@@ -108,6 +108,14 @@ def revoke_clearance(
     return _decide(session, actor, clearance, data.version, values, "revoke", at)
 
 
+def get_clearance(session: Session, actor: Actor, clearance_id: uuid.UUID, *, at: datetime) -> Clearance:
+    found = repository.in_clinic(session, actor.clinic_id, clearance_id)
+    missing = NotFound("No such clearance.", code="clearance_not_found")
+    clearance = open_record(session, actor, found, Permission.READ_CLINICAL, missing=missing)
+    audit_chart(session, actor, "read", RECORD_TYPE, clearance.id, patient_id=clearance.patient_id, at=at)
+    return clearance
+
+
 def list_clearances(
     session: Session, actor: Actor, patient_id: uuid.UUID, *, at: datetime, limit: int = 50, offset: int = 0
 ) -> list[Clearance]:

@@ -60,6 +60,14 @@ def withdraw_consent(
     return consent
 
 
+def get_consent(session: Session, actor: Actor, consent_id: uuid.UUID, *, at: datetime) -> ConsentRecord:
+    found = repository.in_clinic(session, actor.clinic_id, consent_id)
+    missing = NotFound("No such consent.", code="consent_not_found")
+    consent = open_record(session, actor, found, Permission.READ_CONSENT, missing=missing)
+    audit_chart(session, actor, "read", RECORD_TYPE, consent.id, patient_id=consent.patient_id, at=at)
+    return consent
+
+
 def list_consents(
     session: Session, actor: Actor, patient_id: uuid.UUID, *, at: datetime, limit: int = 50, offset: int = 0
 ) -> list[ConsentRecord]:
