@@ -63,3 +63,18 @@ def test_a_read_and_a_write_over_http_are_audited_with_who_when_what_and_where(a
     assert (update.action, update.record_type) == ("update", "patient")
     assert update.changes["hair_type"] == [None, "wavy"]
     assert verify_trail(api.session).intact
+
+
+def test_a_nul_character_is_refused_naming_the_field_on_every_database(api):
+    # PostgreSQL cannot store U+0000 in text; without this check the insert failed as a 500.
+    coordinator = api.as_(Role.COORDINATOR)
+    body = {"mrn": "N-9", "family_name": "Nul\u0000l", "given_name": "Ann", "date_of_birth": "1970-01-01",
+            "sex": "female", "cancer_type": "breast"}  # fmt: skip
+    answer = coordinator.post("/api/v1/patients", json=body)
+    assert answer.status_code == 422
+    assert [e["field"] for e in answer.json()["errors"]] == ["body.family_name"]
+    searched = coordinator.get("/api/v1/patients", params={"q": "Ab\u0000le"})
+    assert searched.status_code == 422
+    assert [e["field"] for e in searched.json()["errors"]] == ["query.q"]
+    names = [p["family_name"] for p in coordinator.get("/api/v1/patients").json()["items"]]
+    assert "Nul\u0000l" not in names

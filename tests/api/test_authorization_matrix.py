@@ -141,7 +141,10 @@ class Records:
         requested = clearances.request_clearance(session, world.actor(CO), patient_id, at=NOW)
         event = adverse_events.report_adverse_event(
             session, world.actor(CL), patient_id,
-            AdverseEventIn(onset_on=NOW.date(), ctcae_term="Scalp pain", grade=1, relatedness="possible", serious=False), at=NOW,
+            AdverseEventIn(
+                onset_on=NOW.date(), ctcae_term="Scalp pain", grade=1, relatedness="possible", serious=False
+            ),
+            at=NOW,
         )  # fmt: skip
         plan = billing.create_payment_plan(
             session, world.actor(CO), patient_id,

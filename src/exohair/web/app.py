@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from exohair import __version__
 from exohair.config import Settings, get_settings
 from exohair.knowledge import Knowledge, load_knowledge
-from exohair.web import problems
+from exohair.web import guards, problems
 from exohair.web.api import (
     adverse_events,
     auth,
@@ -102,7 +102,7 @@ def create_app(
     app.state.clock = clock or (lambda: datetime.now(UTC))
     problems.install(app)
     problems.document(app)
-    api = APIRouter(prefix=API, responses=problems.RESPONSES)
+    api = APIRouter(prefix=API, responses=problems.RESPONSES, dependencies=[Depends(guards.no_nul_in_query)])
     for module in (auth, patients, plans, sessions, labs, consent, clearances, adverse_events, products, billing):
         api.include_router(module.router)
     api.add_api_route("/health", _health, methods=["GET"], tags=["service"], summary="Liveness: the process answers")

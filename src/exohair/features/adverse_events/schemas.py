@@ -7,12 +7,14 @@ import uuid
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
+
+from exohair.features.input_model import InputModel
 
 Relatedness = Literal["unrelated", "unlikely", "possible", "probable", "definite"]
 
 
-class AdverseEventIn(BaseModel):
+class AdverseEventIn(InputModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     onset_on: date
@@ -39,7 +41,7 @@ class AdverseEventIn(BaseModel):
         return value or None
 
 
-class AdverseEventChanges(BaseModel):
+class AdverseEventChanges(InputModel):
     """A follow-up or correction. `version` is the version the editor saw; a newer one on file means a stale
     edit. The session and lot are not editable here: a wrong link is a wrong report, entered again."""
 

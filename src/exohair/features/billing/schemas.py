@@ -7,9 +7,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from exohair.domain.payments import MAX_APR_PERCENT, MAX_INSTALMENTS
+from exohair.features.input_model import InputModel
 
 # Amounts are stored in 32-bit integer columns on PostgreSQL; ten million dollars is far above any treatment
 # and far below 2**31 cents, so a mistyped amount is refused here rather than overflowing there.
@@ -18,7 +19,7 @@ MAX_AMOUNT_CENTS = 1_000_000_000
 PaymentMethod = Literal["card", "transfer", "cash", "cheque", "other"]
 
 
-class PaymentPlanIn(BaseModel):
+class PaymentPlanIn(InputModel):
     """A plan for `total_cents`, or for the expected cost of the estimate `estimate_id`: one of the two."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -38,7 +39,7 @@ class PaymentPlanIn(BaseModel):
         return self
 
 
-class PaymentIn(BaseModel):
+class PaymentIn(InputModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     received_on: date

@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
+
+from exohair.features.input_model import InputModel
 
 Reason = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
-class ClearanceSign(BaseModel):
+class ClearanceSign(InputModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     version: int = Field(ge=1)
@@ -33,14 +35,14 @@ class ClearanceSign(BaseModel):
         return value or None
 
 
-class ClearanceDecline(BaseModel):
+class ClearanceDecline(InputModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     version: int = Field(ge=1)
     reason: Reason  # required: the clinic has to tell the patient why, and plan around it
 
 
-class ClearanceRevoke(BaseModel):
+class ClearanceRevoke(InputModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     version: int = Field(ge=1)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, ConfigDict, Field, field_validator
+
+from exohair.features.input_model import InputModel
 
 ConsentScope = Literal["treatment", "registry", "photos"]
 
 
-class ConsentIn(BaseModel):
+class ConsentIn(InputModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     scope: ConsentScope

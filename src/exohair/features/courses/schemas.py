@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from exohair.domain.calendar import MAX_DELAY_DAYS
+from exohair.features.input_model import InputModel
 
 
-class CourseIn(BaseModel):
+class CourseIn(InputModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     regimen: str = Field(min_length=1, max_length=100, description="Regimen id, name or synonym, e.g. 'AC-T'.")
@@ -18,7 +19,7 @@ class CourseIn(BaseModel):
     adjuncts: list[str] = Field(default_factory=list, max_length=10)
 
 
-class InfusionRecordIn(BaseModel):
+class InfusionRecordIn(InputModel):
     """What happened to one planned infusion: given on a date, given `delay_days` late, or skipped.
 
     `version` is the course version the user saw; a course changed since is a stale edit (409)."""
@@ -41,7 +42,7 @@ class InfusionRecordIn(BaseModel):
         return self
 
 
-class PlanChangeIn(BaseModel):
+class PlanChangeIn(InputModel):
     """A new protocol or set of adjuncts for the current course; files a new plan version."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)

@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, field_validator, model_validator
+
+from exohair.features.input_model import InputModel
 
 ANALYTES = ("anc_per_ul", "platelets_per_ul", "hb_g_dl", "inr")
 
@@ -20,7 +22,7 @@ HbGDl = Annotated[float, Field(ge=0, le=25, allow_inf_nan=False)]  # g/dL
 Inr = Annotated[float, Field(gt=0, le=15, allow_inf_nan=False)]  # a ratio, no unit
 
 
-class LabsIn(BaseModel):
+class LabsIn(InputModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     taken_at: AwareDatetime  # when the sample was drawn, not when it was typed in
@@ -41,7 +43,7 @@ class LabsIn(BaseModel):
         return self
 
 
-class LabsChanges(BaseModel):
+class LabsChanges(InputModel):
     """A correction. `version` is the version the editor saw; a newer one on file means a stale edit.
     An analyte set to null is removed; the service refuses a change that would leave no result at all."""
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from exohair.domain.patients import Condition
+from exohair.features.input_model import InputModel
 
 Sex = Literal["female", "male", "other", "unknown"]
 
 
-class PatientIn(BaseModel):
+class PatientIn(InputModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     mrn: str = Field(min_length=1, max_length=64)
@@ -42,7 +43,7 @@ class PatientIn(BaseModel):
         return value
 
 
-class PatientChanges(BaseModel):
+class PatientChanges(InputModel):
     """A partial update. `version` is the version the editor saw; a newer one on file means a stale edit."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
+
+from exohair.features.input_model import InputModel
 
 MAX_STOCK = 100_000  # vials; far above any clinic's shelf, low enough to catch a mistyped delivery
 
@@ -14,7 +16,7 @@ _OPTIONAL_TEXT = ("regulatory_reference", "notes")
 _REQUIRED = ("product", "source_cells", "manufacturer", "lot_number", "expires_on")
 
 
-class LotIn(BaseModel):
+class LotIn(InputModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     product: str = Field(min_length=1, max_length=200)
@@ -38,7 +40,7 @@ class LotIn(BaseModel):
         return value or None
 
 
-class LotChanges(BaseModel):
+class LotChanges(InputModel):
     """A partial update. `version` is the version the editor saw; a newer one on file means a stale edit.
 
     Stock is not edited here: it changes only through `adjust_stock`, which records why.

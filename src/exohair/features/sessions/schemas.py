@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
+
+from exohair.features.input_model import InputModel
 
 SCALP_SITES = ("vertex", "frontal", "left_temporal", "right_temporal", "occipital", "crown", "whole_scalp")
 
 
-class PerformIn(BaseModel):
+class PerformIn(InputModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     version: int = Field(ge=1, description="The session version the clinician saw.")
@@ -32,21 +34,21 @@ class PerformIn(BaseModel):
         return list(dict.fromkeys(sites))
 
 
-class GateCheckIn(BaseModel):
+class GateCheckIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     on: date
     product_lot_id: uuid.UUID | None = None
 
 
-class RescheduleIn(BaseModel):
+class RescheduleIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     version: int = Field(ge=1)
     planned_on: date
 
 
-class CancelIn(BaseModel):
+class CancelIn(InputModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     version: int = Field(ge=1)

@@ -15,13 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from exohair.db.models import ApiToken, User
 from exohair.features.accounts import logins
 from exohair.features.accounts import service as accounts
+from exohair.features.input_model import InputModel
 from exohair.web.deps import SESSION_COOKIE, DbSession, Signed, client_address, now
 
 router = APIRouter(tags=["accounts"])
 MAX_TOKEN_DAYS = 366
 
 
-class LoginIn(BaseModel):
+class LoginIn(InputModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     email: str = Field(min_length=3, max_length=320)
@@ -38,7 +39,7 @@ class MeOut(BaseModel):
     patient_id: uuid.UUID | None
 
 
-class TokenIn(BaseModel):
+class TokenIn(InputModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=100, description="What the token is for, e.g. 'lab import script'")

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from exohair.features.billing import service
 from exohair.features.billing.schemas import PaymentIn, PaymentMethod, PaymentPlanIn
+from exohair.features.input_model import InputModel
 from exohair.features.plans import service as plans
 from exohair.web.deps import Signed
 
@@ -122,7 +123,7 @@ class BillingSummaryOut(BaseModel):
     overdue: list[DueOut]
 
 
-class CancelPlanIn(BaseModel):
+class CancelPlanIn(InputModel):
     # The billing feature takes these as arguments, not a schema; the bound is its MAX_REASON.
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from exohair.features.clearances import service
 from exohair.features.clearances.schemas import ClearanceDecline, ClearanceRevoke, ClearanceSign
+from exohair.features.input_model import InputModel
 from exohair.web.deps import Signed
 
 router = APIRouter(tags=["clearances"])
@@ -42,7 +43,7 @@ class ClearanceOut(BaseModel):
     updated_at: datetime
 
 
-class ClearanceRequestIn(BaseModel):
+class ClearanceRequestIn(InputModel):
     # The service takes the note as an argument, not a schema; the bound is its MAX_NOTE, refused here first.
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from exohair.features.consent import service
 from exohair.features.consent.schemas import ConsentIn, ConsentScope
+from exohair.features.input_model import InputModel
 from exohair.web.deps import Signed
 
 router = APIRouter(tags=["consent"])
@@ -36,7 +37,7 @@ class ConsentOut(BaseModel):
     updated_at: datetime
 
 
-class WithdrawIn(BaseModel):
+class WithdrawIn(InputModel):
     # The consent feature has no schema for a withdrawal: it is only the version seen (the time is the request's).
     model_config = ConfigDict(extra="forbid")
 

@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from exohair.features.input_model import InputModel
 from exohair.features.products import service
 from exohair.features.products.schemas import MAX_STOCK, LotChanges, LotIn
 from exohair.web.deps import Signed
@@ -39,7 +40,7 @@ class LotOut(BaseModel):
     updated_at: datetime
 
 
-class StockIn(BaseModel):
+class StockIn(InputModel):
     # The products feature takes these as arguments, not a schema; the bounds are its own limits.
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
