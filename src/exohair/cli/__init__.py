@@ -7,7 +7,7 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from exohair.cli import accounts, audit, backup, catalogue, db, estimate, plan, serve
+from exohair.cli import accounts, audit, backup, catalogue, db, demo, estimate, plan, serve
 from exohair.cli.console import fail
 from exohair.domain.errors import DomainError
 from exohair.knowledge import KnowledgeError
@@ -26,7 +26,7 @@ app.add_typer(audit.audit, name="audit")
 app.add_typer(accounts.clinics, name="clinics")
 app.add_typer(accounts.users, name="users")
 app.command("plan")(plan.plan_command)
-app.command("demo")(plan.demo_command)
+app.add_typer(demo.demo, name="demo")
 app.command("estimate")(estimate.estimate_command)
 app.command("backup")(backup.backup_command)
 app.command("serve")(serve.serve_command)
