@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PORT ?= 8000
 # Stamps make the install step re-run only when pyproject.toml changes.
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
@@ -20,9 +21,11 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(RUNTIME_STAMP)
 
+# Migrate, load the demo clinic into an empty database (never over real records), then serve on 127.0.0.1.
 run: $(RUNTIME_STAMP)
 	$(BIN)/exohair db upgrade
-	$(BIN)/exohair demo
+	$(BIN)/exohair demo load --if-empty
+	$(BIN)/exohair serve --host 127.0.0.1 --port $(PORT)
 
 test: $(DEV_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -53,7 +53,10 @@ def load_command(
         except DatabaseNotEmpty as refusal:
             if not if_empty:
                 fail(refusal.message)
-            out.print("The database already has data; the demo clinic was not loaded.")
+            out.print(
+                "The database already has data; the demo clinic was not loaded. If it is the demo clinic, its "
+                "accounts are <role>@demo.exohair.example with the password demo-<role>-only (see README)."
+            )
             return
     with sessions.begin() as session:  # one transaction: a failure leaves the database as it was
         loaded = load_demo_clinic(session, knowledge(), now=datetime.now(UTC), timezone=settings.timezone)

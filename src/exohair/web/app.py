@@ -64,6 +64,16 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+async def _home() -> dict[str, str]:
+    # The clinic's pages arrive with issue #4; until then the root says where the API and its schema are.
+    return {
+        "name": "exohair",
+        "api": f"{API}/",
+        "openapi": f"{API}/openapi.json",
+        "sign_in": f"POST {API}/auth/login with {{email, password}}; or Authorization: Bearer <personal token>",
+    }
+
+
 async def _health() -> dict[str, str]:
     # No database, no auth: what a load balancer polls, and the bare baseline of benchmarks/api.py.
     return {"status": "ok"}
@@ -107,5 +117,6 @@ def create_app(
         api.include_router(module.router)
     api.add_api_route("/health", _health, methods=["GET"], tags=["service"], summary="Liveness: the process answers")
     app.include_router(api)
+    app.add_api_route("/", _home, methods=["GET"], include_in_schema=False)
     app.add_middleware(SecurityHeaders)
     return app
