@@ -25,7 +25,9 @@ from exohair.features.billing import repository
 from exohair.features.billing.allocation import AllocatedDue, Due, allocate_payments
 from exohair.features.billing.schemas import MAX_AMOUNT_CENTS, PaymentIn, PaymentPlanIn
 from exohair.features.charts import audit_chart, edit_versioned, open_chart, open_record
+from exohair.features.plans import service as plans
 from exohair.features.plans.inputs import clinic_today
+from exohair.knowledge import Knowledge
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
 MAX_REASON = 500
@@ -48,6 +50,19 @@ class BillingSummary:
     balance_cents: int
     next_due: AllocatedDue | None
     overdue: tuple[AllocatedDue, ...]  # as of the clinic's date
+
+
+def estimate_current_plan(
+    session: Session, actor: Actor, patient_id: uuid.UUID, knowledge: Knowledge, *, tariffs_version: str, at: datetime
+) -> CostEstimate:
+    """File the price of the patient's current plan at the tariffs in force: never figures a client sends."""
+    require(actor, Permission.MANAGE_BILLING)  # before the plan is read, so a role without it learns nothing
+    stored = plans.current_plan(session, actor, patient_id, knowledge, at=at)
+    estimate = stored.full.estimate
+    return save_estimate(
+        session, actor, patient_id, estimate, currency=estimate.currency, tariffs_version=tariffs_version,
+        plan_version_id=stored.version.id, at=at,
+    )  # fmt: skip
 
 
 def save_estimate(

@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from exohair.features.billing import service
 from exohair.features.billing.schemas import PaymentIn, PaymentMethod, PaymentPlanIn
 from exohair.features.input_model import InputModel
-from exohair.features.plans import service as plans
 from exohair.web.deps import Signed
 
 router = APIRouter(tags=["billing"])
@@ -138,17 +137,9 @@ class CancelPlanIn(InputModel):
     summary="File the cost estimate of the patient's current plan, as the patient is told it",
 )
 def save_estimate(ctx: Signed, patient_id: uuid.UUID) -> EstimateOut:
-    # The estimate is the plan's own price at the tariffs in force, never figures a client sends.
-    stored = plans.current_plan(ctx.session, ctx.actor, patient_id, ctx.knowledge, at=ctx.at)
-    row = service.save_estimate(
-        ctx.session,
-        ctx.actor,
-        patient_id,
-        stored.full.estimate,
-        currency=stored.full.estimate.currency,
-        tariffs_version=ctx.knowledge.versions[TARIFFS_FILE],
-        plan_version_id=stored.version.id,
-        at=ctx.at,
+    tariffs = ctx.knowledge.versions[TARIFFS_FILE]
+    row = service.estimate_current_plan(
+        ctx.session, ctx.actor, patient_id, ctx.knowledge, tariffs_version=tariffs, at=ctx.at
     )
     return ctx.commit(EstimateOut.model_validate(row))
 
