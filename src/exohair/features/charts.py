@@ -8,7 +8,7 @@ records the access in the same transaction, naming the patient whose data was to
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
@@ -83,6 +83,24 @@ def audit_chart(
         source=actor.source,
         changes=detail or None,
     )
+
+
+class HasId(Protocol):
+    id: uuid.UUID
+
+
+def audit_search(
+    session: Session,
+    actor: Actor,
+    record_type: str,
+    found: Sequence[HasId],
+    *,
+    patient_id: uuid.UUID | None,
+    at: datetime,
+) -> None:
+    """One entry for a list or search, naming every record it disclosed (so the trail shows what was seen)."""
+    disclosed = {"disclosed": [str(row.id) for row in found]}
+    audit_chart(session, actor, "search", record_type, None, patient_id=patient_id, at=at, changes=disclosed)
 
 
 def expect_version(row: VersionedRow, seen_version: int, *, what: str) -> None:

@@ -18,7 +18,7 @@ from exohair.domain.access import Actor, Permission
 from exohair.domain.errors import InvalidInput, NotFound
 from exohair.features.adverse_events import repository
 from exohair.features.adverse_events.schemas import AdverseEventChanges, AdverseEventIn
-from exohair.features.charts import audit_chart, edit_versioned, open_chart, open_record
+from exohair.features.charts import audit_chart, audit_search, edit_versioned, open_chart, open_record
 
 RECORD_TYPE = "adverse_event"
 MAX_PAGE = 200
@@ -90,8 +90,7 @@ def list_adverse_events(
     patient = open_chart(session, actor, patient_id, Permission.READ_CLINICAL)
     limit, offset = max(1, min(limit, MAX_PAGE)), max(0, offset)
     found = repository.for_patient(session, actor.clinic_id, patient.id, limit=limit, offset=offset)
-    disclosed = {"disclosed": [str(event.id) for event in found]}
-    audit_chart(session, actor, "search", RECORD_TYPE, None, patient_id=patient.id, at=at, changes=disclosed)
+    audit_search(session, actor, RECORD_TYPE, found, patient_id=patient.id, at=at)
     return found
 
 

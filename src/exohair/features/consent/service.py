@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from exohair.db.models import ConsentRecord
 from exohair.domain.access import Actor, Permission
 from exohair.domain.errors import Conflict, InvalidInput, NotFound
-from exohair.features.charts import audit_chart, edit_versioned, open_chart, open_record
+from exohair.features.charts import audit_chart, audit_search, edit_versioned, open_chart, open_record
 from exohair.features.consent import repository
 from exohair.features.consent.schemas import ConsentIn
 
@@ -75,8 +75,7 @@ def list_consents(
     patient = open_chart(session, actor, patient_id, Permission.READ_CONSENT)
     limit, offset = max(1, min(limit, MAX_PAGE)), max(0, offset)
     found = repository.for_patient(session, actor.clinic_id, patient.id, limit=limit, offset=offset)
-    disclosed = {"disclosed": [str(consent.id) for consent in found]}
-    audit_chart(session, actor, "search", RECORD_TYPE, None, patient_id=patient.id, at=at, changes=disclosed)
+    audit_search(session, actor, RECORD_TYPE, found, patient_id=patient.id, at=at)
     return found
 
 

@@ -14,7 +14,7 @@ from exohair.domain.access import Actor, Permission, require
 from exohair.domain.calendar import build_chemo_calendar, change_for_actual_date
 from exohair.domain.errors import Conflict, NotFound
 from exohair.features.audit.service import dry_run
-from exohair.features.charts import audit_chart, edit_versioned, expect_version, open_chart, open_record
+from exohair.features.charts import audit_chart, audit_search, edit_versioned, expect_version, open_chart, open_record
 from exohair.features.courses.schemas import CourseIn, InfusionRecordIn, PlanChangeIn
 from exohair.features.plans import inputs, repository
 from exohair.features.plans.service import Replanned, make_version
@@ -147,10 +147,7 @@ def get_course(session: Session, actor: Actor, course_id: uuid.UUID, *, at: date
 def list_courses(session: Session, actor: Actor, patient_id: uuid.UUID, *, at: datetime) -> list[ChemoCourse]:
     patient = open_chart(session, actor, patient_id, Permission.READ_PLAN)
     found = repository.courses_of(session, actor.clinic_id, patient.id)
-    audit_chart(
-        session, actor, "search", "chemo_course", None, patient_id=patient.id, at=at,
-        changes={"disclosed": [str(c.id) for c in found]},
-    )  # fmt: skip
+    audit_search(session, actor, "chemo_course", found, patient_id=patient.id, at=at)
     return found
 
 

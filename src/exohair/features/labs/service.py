@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from exohair.db.models import LabResult
 from exohair.domain.access import Actor, Permission
 from exohair.domain.errors import InvalidInput, NotFound
-from exohair.features.charts import audit_chart, edit_versioned, open_chart, open_record
+from exohair.features.charts import audit_chart, audit_search, edit_versioned, open_chart, open_record
 from exohair.features.labs import repository
 from exohair.features.labs.schemas import ANALYTES, LabsChanges, LabsIn
 
@@ -44,9 +44,7 @@ def list_labs(
     patient = open_chart(session, actor, patient_id, Permission.READ_CLINICAL)
     limit, offset = max(1, min(limit, MAX_PAGE)), max(0, offset)
     found = repository.for_patient(session, actor.clinic_id, patient.id, limit=limit, offset=offset)
-    # One entry for the list, naming every record it disclosed.
-    disclosed = {"disclosed": [str(lab.id) for lab in found]}
-    audit_chart(session, actor, "search", RECORD_TYPE, None, patient_id=patient.id, at=at, changes=disclosed)
+    audit_search(session, actor, RECORD_TYPE, found, patient_id=patient.id, at=at)
     return found
 
 

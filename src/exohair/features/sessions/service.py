@@ -18,7 +18,7 @@ from exohair.db.models import Clinic, Patient, ProductLot, TherapySession
 from exohair.domain import safety
 from exohair.domain.access import Actor, Permission, Role, require
 from exohair.domain.errors import Conflict, InvalidInput, NotFound
-from exohair.features.charts import audit_chart, edit_versioned, open_chart, open_record
+from exohair.features.charts import audit_chart, audit_search, edit_versioned, open_chart, open_record
 from exohair.features.clearances import repository as clearances
 from exohair.features.consent import repository as consents
 from exohair.features.labs import repository as labs
@@ -56,10 +56,7 @@ def find_sessions(
         session, actor.clinic_id, patient_id=patient_id, from_date=from_date, to_date=to_date, status=status,
         limit=max(1, min(limit, MAX_PAGE)), offset=max(0, offset),
     )  # fmt: skip
-    audit_chart(
-        session, actor, "search", "therapy_session", None, patient_id=patient_id, at=at,
-        changes={"disclosed": [str(s.id) for s in found]},
-    )  # fmt: skip
+    audit_search(session, actor, "therapy_session", found, patient_id=patient_id, at=at)
     return found
 
 
