@@ -7,7 +7,7 @@ PORT ?= 8000
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test check format lint types contracts bench clean
+.PHONY: run test check format lint types contracts bench bench-api clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ check: lint types contracts test
 
 bench: $(RUNTIME_STAMP)
 	$(BIN)/python benchmarks/planner.py
+
+# The plan API under load, on SQLite and PostgreSQL; BENCH_ARGS="--quick" for a smoke run, "--help" for the rest.
+bench-api: $(RUNTIME_STAMP)
+	$(BIN)/python benchmarks/api.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

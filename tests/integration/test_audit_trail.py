@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -95,3 +98,61 @@ def test_an_entry_is_written_with_its_change_or_not_at_all(sessions):
         record_event(session, at=AT, action="update", record_type="patient", record_id="p-1")
     with sessions() as session:
         assert verify_trail(session).count == 4
+
+
+def test_concurrent_appends_queue_up_instead_of_forking_the_chain(sessions):
+    """Requests commit their reads' entries at the same moment (found by benchmarks/api.py: on SQLite two appends
+    read the same head outside any transaction, and the second failed its insert with a 500)."""
+    threads, per_thread = 6, 25
+    failures: list[BaseException] = []
+
+    def append(worker: int) -> None:
+        try:
+            for k in range(per_thread):
+                with sessions.begin() as session:
+                    record_event(session, at=AT, action="read", record_type="patient", record_id=f"p-{worker}-{k}")
+        except BaseException as error:  # reported below, with the chain's state
+            failures.append(error)
+
+    workers = [threading.Thread(target=append, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert failures == []
+    with sessions() as session:
+        report = verify_trail(session)
+    assert report.intact
+    assert report.count == 3 + threads * per_thread
+
+
+_APPENDER = """
+import sys
+from datetime import UTC, datetime
+from sqlalchemy import text
+from exohair.db.engine import make_engine, make_sessions
+from exohair.features.audit.service import record_event
+
+url, name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+sessions = make_sessions(make_engine(url))
+for k in range(count):
+    with sessions.begin() as session:
+        session.execute(text("SELECT 1"))  # a read first, as a plan read does
+        record_event(session, at=datetime.now(UTC), action="read", record_type="patient", record_id=f"{name}-{k}")
+"""
+
+
+def test_appends_from_several_server_processes_form_one_chain(engine, sessions):
+    """`exohair serve --workers 2` runs two processes on one database: their appends queue across processes too."""
+    url = engine.url.render_as_string(hide_password=False)
+    processes, per_process = 3, 40
+    running = [
+        subprocess.Popen([sys.executable, "-c", _APPENDER, url, f"w{n}", str(per_process)], stderr=subprocess.PIPE)
+        for n in range(processes)
+    ]
+    errors = [process.communicate(timeout=120)[1].decode() for process in running]
+    assert [process.returncode for process in running] == [0] * processes, errors
+    with sessions() as session:
+        report = verify_trail(session)
+    assert report.intact
+    assert report.count == 3 + processes * per_process

@@ -8,12 +8,15 @@ audit entries the services queued. A route that raises commits nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import asyncio
+import weakref
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session, sessionmaker
 
 from exohair.db.models import ApiToken, User
@@ -35,10 +38,54 @@ def now(request: Request) -> datetime:
     return clock()
 
 
-def db_session(request: Request) -> Iterator[Session]:
+async def db_session(request: Request) -> AsyncIterator[Session]:
+    """A session for the request, closed after it; the request first waits for one of the worker's DB slots.
+
+    Async on purpose, but it never blocks the event loop: making a session does no I/O (it connects on first
+    use), and closing one whose work was committed does none either (the commit gave its connection back to the
+    pool), so both run inline instead of costing a hop to the threadpool and back each (about 150 µs of CPU per
+    hop here), as a sync dependency would. A session still in a transaction (the route did not commit, or
+    raised) is closed in the threadpool, because closing it rolls back on the database.
+    """
     sessions: sessionmaker[Session] = request.app.state.sessions
-    with sessions() as session:
-        yield session  # closing rolls back anything the route did not commit
+    async with _slots(sessions):
+        session = sessions()
+        try:
+            yield session
+        finally:
+            if session.in_transaction():
+                await run_in_threadpool(session.close)  # rolls back anything the route did not commit
+            else:
+                session.close()
+
+
+def db_slots(dialect: str) -> int:
+    """How many requests with a database session one worker runs at once; the others wait on the event loop.
+
+    A worker runs Python on one core. On SQLite a request never waits for the network, so a second one in
+    flight only takes the GIL from the first, and from whichever holds the audit trail's append lock that every
+    request queues for: one at a time gave the most requests/s and the lowest 99th percentile (866 req/s, p99
+    32 ms, against 757/38 with 2, 674/66 with 3, and 610/91 with no limit but the threadpool's 40 threads; 16
+    connections on 2 workers, benchmarks/api.py). PostgreSQL answers over a socket, so a second request can use
+    the CPU while the first waits; with the server on the same 2 cores, 1 slot (399 req/s) still beat 2 (355)
+    and 4 (316), but a server on another machine leaves more time to overlap, so PostgreSQL gets 2. Raise it
+    when routes that wait long on the database arrive.
+    """
+    return 1 if dialect == "sqlite" else 2
+
+
+_slots_of_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+
+
+def _slots(sessions: sessionmaker[Session]) -> asyncio.Semaphore:
+    # One semaphore per event loop: a worker has one; tests start several, one after another.
+    loop = asyncio.get_running_loop()
+    found = _slots_of_loop.get(loop)
+    if found is None:
+        bind = sessions.kw.get("bind")
+        dialect = bind.dialect.name if bind is not None else ""
+        found = _slots_of_loop[loop] = asyncio.Semaphore(db_slots(dialect))
+    return found
 
 
 DbSession = Annotated[Session, Depends(db_session)]

@@ -41,16 +41,16 @@ def record_event(
     plain = json.loads(json.dumps(changes, default=str)) if changes is not None else None
     pending = session.info.setdefault(_PENDING, [])
     pending.append(
-        AuditEntry(
-            at=at.astimezone(UTC),
-            clinic_id=clinic_id,
-            actor_id=actor_id,
-            action=action,
-            record_type=record_type,
-            record_id=record_id,
-            source=source,
-            changes=plain,
-        )
+        {
+            "at": at.astimezone(UTC),
+            "clinic_id": clinic_id,
+            "actor_id": actor_id,
+            "action": action,
+            "record_type": record_type,
+            "record_id": record_id,
+            "source": source,
+            "changes": plain,
+        }
     )
 
 
@@ -71,25 +71,33 @@ def dry_run(session: Session) -> Iterator[None]:
 
 
 def seal_pending(session: Session) -> int:
-    """Link the queued entries to the head of the chain and insert them. Runs before every commit."""
-    pending: list[AuditEntry] = session.info.pop(_PENDING, [])
+    """Link the queued entries to the head of the chain and insert them. Runs before every commit.
+
+    Between taking the lock and committing, the work is kept to the head's read, the hashes and one INSERT
+    (a plain insert of the rows, not the ORM's unit of work): every appender queues behind it."""
+    pending: list[dict[str, Any]] = session.info.pop(_PENDING, [])
     if not pending:
         return 0
     repository.lock_for_append(session)
     last = repository.head(session)
     seq, previous = (last[0], last[1]) if last is not None else (0, GENESIS)
-    for entry in pending:
+    for values in pending:
         seq += 1
-        entry.seq, entry.previous_hash = seq, previous
-        entry.hash = previous = entry_hash(_facts(entry), entry.previous_hash)
-        session.add(entry)
-    session.flush()
+        values["seq"], values["previous_hash"] = seq, previous
+        values["hash"] = previous = entry_hash(_facts_of(values), values["previous_hash"])
+    repository.append(session, pending)
     return len(pending)
 
 
 @event.listens_for(Session, "before_commit")
 def _seal_before_commit(session: Session) -> None:
     seal_pending(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _release_after_transaction(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction: committed, rolled back or closed
+        repository.release_append_lock(session)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -114,4 +122,19 @@ def _facts(entry: AuditEntry) -> AuditFacts:
         entry.record_id,
         entry.source,
         entry.changes,
+    )
+
+
+def _facts_of(values: Mapping[str, Any]) -> AuditFacts:
+    """The same facts as `_facts`, from the column values of an entry not yet inserted."""
+    return AuditFacts(
+        values["seq"],
+        values["at"],
+        str(values["clinic_id"]) if values["clinic_id"] else None,
+        str(values["actor_id"]) if values["actor_id"] else None,
+        values["action"],
+        values["record_type"],
+        values["record_id"],
+        values["source"],
+        values["changes"],
     )

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from exohair.db.models import ChemoCourse, Clinic, InfusionRecord, Patient, TherapySession
+from exohair.db.models import ChemoCourse, Clinic, Patient
 from exohair.domain.calendar import ChemoCalendar, InfusionChange, build_chemo_calendar
 from exohair.domain.closures import ClinicClosures
 from exohair.domain.patients import PatientFacts
@@ -19,21 +20,47 @@ from exohair.features.plans import repository
 from exohair.knowledge import Knowledge
 
 
+class InfusionFacts(Protocol):
+    """An infusion record, or just the columns of one (repository.InfusionChangeRow)."""
+
+    @property
+    def cycle(self) -> int: ...
+    @property
+    def day(self) -> int: ...
+    @property
+    def delay_days(self) -> int: ...
+    @property
+    def skipped(self) -> bool: ...
+
+
+class SessionFacts(Protocol):
+    """A therapy session row, or just the columns of one (repository.SessionState)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def performed_on(self) -> date | None: ...
+
+
 def clinic_today(clinic: Clinic, at: datetime) -> date:
     """Dates of care are calendar dates in the clinic's time zone; `at` is an instant."""
     return at.astimezone(ZoneInfo(clinic.timezone)).date()
 
 
-def infusion_changes(records: Iterable[InfusionRecord]) -> list[InfusionChange]:
+def infusion_changes(records: Iterable[InfusionFacts]) -> list[InfusionChange]:
     """The latest record of each infusion wins; earlier ones stay on file as history."""
-    latest: dict[tuple[int, int], InfusionRecord] = {}
+    latest: dict[tuple[int, int], InfusionFacts] = {}
     for record in records:  # in recorded order
         latest[(record.cycle, record.day)] = record
     return [InfusionChange(r.cycle, r.day, r.delay_days, r.skipped) for r in latest.values()]
 
 
 def course_calendar(session: Session, knowledge: Knowledge, course: ChemoCourse) -> ChemoCalendar:
-    records = repository.infusion_records(session, course.clinic_id, course.id)
+    records = repository.infusion_changes(session, course.clinic_id, course.id)
     return build_chemo_calendar(knowledge.regimen(course.regimen_id), course.first_infusion, infusion_changes(records))
 
 
@@ -53,7 +80,7 @@ def patient_facts(patient: Patient, on: date) -> PatientFacts:
     )
 
 
-def performed(rows: Iterable[TherapySession]) -> list[PerformedSession]:
+def performed(rows: Iterable[SessionFacts]) -> list[PerformedSession]:
     return [
         PerformedSession(r.key, SessionKind(r.kind), r.performed_on)
         for r in rows

@@ -1,14 +1,70 @@
-"""Every query behind plans, courses and sessions. Each takes the clinic: no query may cross clinics."""
+"""Every query behind plans, courses and sessions. Each takes the clinic: no query may cross clinics.
+
+The queries of a plan read (`GET /patients/{id}/plan`, the busiest route) are built once, with bound parameters:
+building a statement and its cache key on every call cost more than running it on SQLite (benchmarks/api.py).
+They also load columns rather than ORM objects where the read only needs a few values of many rows.
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from exohair.db.models import ChemoCourse, Clinic, ClosedDay, InfusionRecord, PlanVersion, TherapySession
+
+
+class SessionState(NamedTuple):
+    """What a plan read needs of a session row: where it stands, not its clinical record."""
+
+    key: str
+    kind: str
+    status: str
+    planned_on: date | None
+    performed_on: date | None
+
+
+class InfusionChangeRow(NamedTuple):
+    cycle: int
+    day: int
+    delay_days: int
+    skipped: bool
+
+
+_COURSE_WITH_PLAN = (
+    select(ChemoCourse, PlanVersion, Clinic)
+    .join(Clinic, Clinic.id == ChemoCourse.clinic_id)
+    .outerjoin(
+        PlanVersion,
+        and_(
+            PlanVersion.clinic_id == ChemoCourse.clinic_id,
+            PlanVersion.course_id == ChemoCourse.id,
+            PlanVersion.current.is_(True),
+        ),
+    )
+    .where(
+        ChemoCourse.clinic_id == bindparam("clinic_id"),
+        ChemoCourse.patient_id == bindparam("patient_id"),
+        ChemoCourse.status == "active",
+    )
+    .order_by(ChemoCourse.created_at.desc())
+    .limit(1)
+)
+_SESSION_STATES = select(
+    TherapySession.key, TherapySession.kind, TherapySession.status, TherapySession.planned_on,
+    TherapySession.performed_on,
+).where(
+    TherapySession.clinic_id == bindparam("clinic_id"), TherapySession.course_id == bindparam("course_id")
+)  # fmt: skip
+_INFUSION_CHANGES = (
+    select(InfusionRecord.cycle, InfusionRecord.day, InfusionRecord.delay_days, InfusionRecord.skipped)
+    .where(InfusionRecord.clinic_id == bindparam("clinic_id"), InfusionRecord.course_id == bindparam("course_id"))
+    .order_by(InfusionRecord.course_version)  # as infusion_records orders them
+)
+_CLOSED_DAYS = select(ClosedDay.day).where(ClosedDay.clinic_id == bindparam("clinic_id"))
 
 
 def course(session: Session, clinic_id: uuid.UUID, course_id: uuid.UUID) -> ChemoCourse | None:
@@ -25,6 +81,15 @@ def active_course(session: Session, clinic_id: uuid.UUID, patient_id: uuid.UUID)
     return session.scalars(query).first()
 
 
+def active_course_with_plan(
+    session: Session, clinic_id: uuid.UUID, patient_id: uuid.UUID
+) -> tuple[ChemoCourse, PlanVersion | None, Clinic] | None:
+    """`active_course`, its `current_version` and its clinic, in one query."""
+    params = {"clinic_id": clinic_id, "patient_id": patient_id}
+    row = session.execute(_COURSE_WITH_PLAN, params).first()
+    return (row[0], row[1], row[2]) if row is not None else None
+
+
 def courses_of(session: Session, clinic_id: uuid.UUID, patient_id: uuid.UUID) -> list[ChemoCourse]:
     query = select(ChemoCourse).where(ChemoCourse.clinic_id == clinic_id, ChemoCourse.patient_id == patient_id)
     return list(session.scalars(query.order_by(ChemoCourse.created_at.desc())))
@@ -33,6 +98,12 @@ def courses_of(session: Session, clinic_id: uuid.UUID, patient_id: uuid.UUID) ->
 def infusion_records(session: Session, clinic_id: uuid.UUID, course_id: uuid.UUID) -> list[InfusionRecord]:
     query = select(InfusionRecord).where(InfusionRecord.clinic_id == clinic_id, InfusionRecord.course_id == course_id)
     return list(session.scalars(query.order_by(InfusionRecord.course_version)))
+
+
+def infusion_changes(session: Session, clinic_id: uuid.UUID, course_id: uuid.UUID) -> list[InfusionChangeRow]:
+    """What `infusion_records` says about each infusion, in the same order, without loading the records."""
+    params = {"clinic_id": clinic_id, "course_id": course_id}
+    return [InfusionChangeRow(*row) for row in session.execute(_INFUSION_CHANGES, params)]
 
 
 def current_version(session: Session, clinic_id: uuid.UUID, course_id: uuid.UUID) -> PlanVersion | None:
@@ -50,6 +121,11 @@ def versions(session: Session, clinic_id: uuid.UUID, course_id: uuid.UUID) -> li
 def sessions_of_course(session: Session, clinic_id: uuid.UUID, course_id: uuid.UUID) -> list[TherapySession]:
     query = select(TherapySession).where(TherapySession.clinic_id == clinic_id, TherapySession.course_id == course_id)
     return list(session.scalars(query))
+
+
+def session_states(session: Session, clinic_id: uuid.UUID, course_id: uuid.UUID) -> list[SessionState]:
+    params = {"clinic_id": clinic_id, "course_id": course_id}
+    return [SessionState(*row) for row in session.execute(_SESSION_STATES, params)]
 
 
 def therapy_session(session: Session, clinic_id: uuid.UUID, session_id: uuid.UUID) -> TherapySession | None:
@@ -82,4 +158,4 @@ def find_sessions(
 
 
 def closed_days(session: Session, clinic: Clinic) -> list[date]:
-    return list(session.scalars(select(ClosedDay.day).where(ClosedDay.clinic_id == clinic.id)))
+    return list(session.scalars(_CLOSED_DAYS, {"clinic_id": clinic.id}))

@@ -154,25 +154,31 @@ def current_plan(
 ) -> StoredPlan:
     """The patient's current plan in full (calendar, risk, sessions, adjuncts, assessments, cost), audited."""
     patient = open_chart(session, actor, patient_id, Permission.READ_PLAN)
-    course = repository.active_course(session, actor.clinic_id, patient.id)
-    version = repository.current_version(session, actor.clinic_id, course.id) if course else None
-    if course is None or version is None:
+    found = repository.active_course_with_plan(session, actor.clinic_id, patient.id)
+    course, version, clinic = found if found is not None else (None, None, None)
+    if course is None or version is None or clinic is None:
         raise NotFound("This patient has no therapy plan yet: start a chemo course first.", code="no_plan")
-    full = rebuild(session, knowledge, course, version, patient)
+    full = rebuild(session, knowledge, course, version, patient, clinic=clinic)
     audit_chart(session, actor, "read", "plan_version", version.id, patient_id=patient.id, at=at)
     return StoredPlan(course, version, full)
 
 
 def rebuild(
-    session: Session, knowledge: Knowledge, course: ChemoCourse, version: PlanVersion, patient: Patient
+    session: Session,
+    knowledge: Knowledge,
+    course: ChemoCourse,
+    version: PlanVersion,
+    patient: Patient,
+    *,
+    clinic: Clinic | None = None,
 ) -> FullPlan:
     """Recompute `version` from its inputs and lay the session rows over it (moved by hand, performed, cancelled)."""
-    clinic = session.get_one(Clinic, course.clinic_id)
+    clinic = clinic or session.get_one(Clinic, course.clinic_id)
     regimen = knowledge.regimen(course.regimen_id)
     protocol = knowledge.protocol(version.protocol_id)
     calendar = inputs.course_calendar(session, knowledge, course)
     facts = inputs.patient_facts(patient, version.planned_from)
-    rows = {r.key: r for r in repository.sessions_of_course(session, course.clinic_id, course.id)}
+    rows = {r.key: r for r in repository.session_states(session, course.clinic_id, course.id)}
     plan = plan_sessions(
         calendar,
         protocol,
