@@ -25,6 +25,7 @@ from exohair.domain.evidence import Basis, Evidence
 from exohair.domain.payments import InvalidPaymentPlan, plan_payments
 from exohair.features.audit.service import verify_trail
 from exohair.features.billing import service
+from exohair.features.billing import summary as standing
 from exohair.features.billing.schemas import PaymentIn, PaymentPlanIn
 from personas import NOW, World
 
@@ -261,8 +262,8 @@ def test_a_stale_cancel_is_refused_and_changes_nothing(engine):
         coordinator = world.actor(Role.COORDINATOR)
         plan_id, ada_id = _plan(session, coordinator, world.ada).id, world.ada.id
     with sessions() as first, sessions() as second:
-        service.billing_summary(first, coordinator, ada_id, at=NOW)
-        seen = service.billing_summary(second, coordinator, ada_id, at=NOW)  # both saw version 1, active
+        standing.billing_summary(first, coordinator, ada_id, at=NOW)
+        seen = standing.billing_summary(second, coordinator, ada_id, at=NOW)  # both saw version 1, active
         assert seen.payment_plan.version == 1
         service.record_payment(first, coordinator, ada_id, payment_in(600_000, plan_id), at=NOW)  # settles: v2
         first.commit()
@@ -349,7 +350,7 @@ def test_the_summary_allocates_payments_in_order_and_shows_what_is_due_and_overd
 
     # 2027-06-15: the deposit and the April, May and June instalments are due.
     later = NOW + timedelta(days=106)
-    summary = service.billing_summary(session, coordinator, world.ada.id, at=later)
+    summary = standing.billing_summary(session, coordinator, world.ada.id, at=later)
     assert summary.latest_estimate.id == estimate.id
     assert summary.payment_plan.id == plan.id
     assert summary.currency == "USD"
@@ -361,11 +362,11 @@ def test_the_summary_allocates_payments_in_order_and_shows_what_is_due_and_overd
         2, date(2027, 5, 1), 33_334,
     )  # fmt: skip
     assert [(d.number, d.outstanding_cents) for d in summary.overdue] == [(2, 33_334), (3, 41_667)]
-    assert service.billing_summary(session, coordinator, world.ada.id, at=NOW).overdue == ()
+    assert standing.billing_summary(session, coordinator, world.ada.id, at=NOW).overdue == ()
 
 
 def test_the_summary_of_a_patient_without_billing_is_empty(session, world, coordinator):
-    summary = service.billing_summary(session, coordinator, world.bea.id, at=NOW)
+    summary = standing.billing_summary(session, coordinator, world.bea.id, at=NOW)
     assert summary.latest_estimate is None
     assert summary.payment_plan is None
     assert (summary.total_payable_cents, summary.paid_cents, summary.balance_cents) == (0, 0, 0)
@@ -397,27 +398,27 @@ def test_who_may_manage_and_read_billing(session, world, coordinator, role):
             with pytest.raises(Forbidden):
                 write()
     if role in READERS:
-        assert service.billing_summary(session, actor, world.ada.id, at=NOW).patient_id == world.ada.id
+        assert standing.billing_summary(session, actor, world.ada.id, at=NOW).patient_id == world.ada.id
     else:
         with pytest.raises(Forbidden):
-            service.billing_summary(session, actor, world.ada.id, at=NOW)
+            standing.billing_summary(session, actor, world.ada.id, at=NOW)
 
 
 def test_a_patient_reads_her_own_billing_but_cannot_tell_another_patients_exists(session, world, coordinator):
     _plan(session, coordinator, world.bea)
     with pytest.raises(NotFound) as other:
-        service.billing_summary(session, world.ada_actor, world.bea.id, at=NOW)
+        standing.billing_summary(session, world.ada_actor, world.bea.id, at=NOW)
     with pytest.raises(NotFound) as missing:
-        service.billing_summary(session, world.ada_actor, uuid.uuid4(), at=NOW)
+        standing.billing_summary(session, world.ada_actor, uuid.uuid4(), at=NOW)
     assert other.value.message == missing.value.message
-    assert service.billing_summary(session, world.bea_actor, world.bea.id, at=NOW).total_payable_cents == 600_000
+    assert standing.billing_summary(session, world.bea_actor, world.bea.id, at=NOW).total_payable_cents == 600_000
 
 
 def test_another_clinic_cannot_see_or_touch_billing(session, world, coordinator):
     plan = _plan(session, coordinator, world.ada)
     south = world.actor(Role.COORDINATOR, clinic="south")
     attempts = (
-        lambda: service.billing_summary(session, south, world.ada.id, at=NOW),
+        lambda: standing.billing_summary(session, south, world.ada.id, at=NOW),
         lambda: service.record_payment(session, south, world.ada.id, payment_in(1_000), at=NOW),
         lambda: service.cancel_payment_plan(session, south, plan.id, 1, "Mine now", at=NOW),
         lambda: service.create_payment_plan(session, south, world.ada.id, plan_in(), currency="USD", at=NOW),
@@ -441,7 +442,7 @@ def test_every_read_and_write_is_audited_naming_the_patient(session, world, coor
     )  # fmt: skip
     plan = _plan(session, coordinator, world.ada, total_cents=1_000, deposit_cents=0, instalments=1)
     payment = service.record_payment(session, coordinator, world.ada.id, payment_in(1_000, plan.id), at=NOW)
-    service.billing_summary(session, world.ada_actor, world.ada.id, at=NOW)
+    standing.billing_summary(session, world.ada_actor, world.ada.id, at=NOW)
     entries = _entries_after(session, before)
     assert [(e.action, e.record_type) for e in entries] == [
         ("create", "cost_estimate"),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -22,7 +21,7 @@ from exohair.domain.costing import Estimate, EstimateLine
 from exohair.domain.errors import Conflict, InvalidInput, NotFound
 from exohair.domain.payments import PaymentPlan, plan_payments
 from exohair.features.billing import repository
-from exohair.features.billing.allocation import AllocatedDue, Due, allocate_payments
+from exohair.features.billing.allocation import Due
 from exohair.features.billing.schemas import MAX_AMOUNT_CENTS, PaymentIn, PaymentPlanIn
 from exohair.features.charts import audit_chart, edit_versioned, open_chart, open_record
 from exohair.features.plans import service as plans
@@ -32,24 +31,6 @@ from exohair.knowledge import Knowledge
 _CURRENCY = re.compile(r"[A-Z]{3}")
 MAX_REASON = 500
 MAX_TARIFFS_VERSION = 40  # the column's width
-
-
-@dataclass(frozen=True, slots=True)
-class BillingSummary:
-    """Where a patient stands. Plan figures count the payments recorded toward the active plan; `payments`
-    lists every payment on file, including any recorded without a plan."""
-
-    patient_id: uuid.UUID
-    currency: str
-    latest_estimate: CostEstimate | None
-    payment_plan: PaymentPlanRecord | None  # the active plan, if any
-    schedule: tuple[AllocatedDue, ...]  # its deposit (number 0) and instalments, with what payments cover
-    payments: tuple[PaymentReceived, ...]  # oldest first
-    total_payable_cents: int
-    paid_cents: int
-    balance_cents: int
-    next_due: AllocatedDue | None
-    overdue: tuple[AllocatedDue, ...]  # as of the clinic's date
 
 
 def estimate_current_plan(
@@ -222,34 +203,6 @@ def record_payment(
         diff = edit_versioned(session, plan, plan.version, {"status": "settled"}, what="payment plan")
         audit_chart(session, actor, "update", "payment_plan", plan.id, patient_id=patient.id, at=at, changes=diff)
     return payment
-
-
-def billing_summary(session: Session, actor: Actor, patient_id: uuid.UUID, *, at: datetime) -> BillingSummary:
-    """The latest estimate, the active plan and how far payments cover it, every payment, and what is overdue."""
-    require(actor, Permission.READ_BILLING)
-    patient = open_chart(session, actor, patient_id, Permission.READ_BILLING)
-    clinic = repository.clinic(session, actor.clinic_id)
-    estimate = repository.latest_estimate(session, actor.clinic_id, patient.id)
-    plan = repository.active_plan(session, actor.clinic_id, patient.id)
-    payments = tuple(repository.payments_of(session, actor.clinic_id, patient.id))
-    paid = sum(p.amount_cents for p in payments if plan is not None and p.payment_plan_id == plan.id)
-    allocation = allocate_payments(schedule_dues(plan) if plan is not None else [], paid)
-    audit_chart(session, actor, "read", "billing", patient.id, patient_id=patient.id, at=at, changes={
-        "disclosed": [str(r.id) for r in (estimate, plan, *payments) if r is not None],
-    })  # fmt: skip
-    return BillingSummary(
-        patient_id=patient.id,
-        currency=plan.currency if plan is not None else clinic.currency,
-        latest_estimate=estimate,
-        payment_plan=plan,
-        schedule=allocation.dues,
-        payments=payments,
-        total_payable_cents=allocation.payable_cents,
-        paid_cents=allocation.paid_cents,
-        balance_cents=allocation.balance_cents,
-        next_due=allocation.next_due,
-        overdue=allocation.overdue(clinic_today(clinic, at)),
-    )
 
 
 def schedule_dues(plan: PaymentPlanRecord) -> list[Due]:

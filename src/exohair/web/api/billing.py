@@ -13,6 +13,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from exohair.features.billing import service
+from exohair.features.billing import summary as standing
 from exohair.features.billing.schemas import PaymentIn, PaymentMethod, PaymentPlanIn
 from exohair.features.input_model import InputModel
 from exohair.web.deps import Signed
@@ -184,5 +185,5 @@ def record_payment(ctx: Signed, patient_id: uuid.UUID, data: PaymentIn) -> Payme
     summary="Where the patient stands: latest estimate, active plan, payments, what is next and overdue",
 )
 def billing_summary(ctx: Signed, patient_id: uuid.UUID) -> BillingSummaryOut:
-    summary = service.billing_summary(ctx.session, ctx.actor, patient_id, at=ctx.at)
+    summary = standing.billing_summary(ctx.session, ctx.actor, patient_id, at=ctx.at)
     return ctx.commit(BillingSummaryOut.model_validate(summary))
