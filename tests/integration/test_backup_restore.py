@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from exohair.db import backup, migrate
+from exohair.db import backup, files, migrate
 from exohair.db.engine import make_engine
 from exohair.domain.errors import Conflict, InvalidInput
 
@@ -80,7 +80,7 @@ def test_a_failed_copy_leaves_no_file_and_no_partial_behind(tmp_path):
         raise OSError("disk full")
 
     with pytest.raises(OSError, match="disk full"):
-        backup._write_atomically(target, fail, replace=False)
+        files.write_atomically(target, fail, replace=False)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -92,7 +92,7 @@ def test_a_name_taken_while_copying_is_not_overwritten(tmp_path):
         target.write_bytes(b"someone else's file")
 
     with pytest.raises(Conflict, match="already exists"):
-        backup._write_atomically(target, race, replace=False)
+        files.write_atomically(target, race, replace=False)
     assert target.read_bytes() == b"someone else's file"
     assert [p.name for p in tmp_path.iterdir()] == ["backup.sqlite3"]
 

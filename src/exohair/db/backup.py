@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 import shlex
 import sqlite3
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +27,7 @@ from sqlalchemy.exc import ArgumentError
 
 from exohair.db import migrate
 from exohair.db.engine import make_engine
+from exohair.db.files import same_file, write_atomically
 from exohair.domain.errors import Conflict, DomainError, InvalidInput
 
 # How long a copy waits for a writer's lock before giving up (the app's own busy_timeout is 5 s).
@@ -105,7 +104,7 @@ def backup(url: str, destination: Path, *, force: bool = False) -> Snapshot:
     if destination.is_dir():
         raise InvalidInput(f"{destination} is a directory: give the backup's file name, e.g. {destination}/exohair.db")
     if destination.exists():
-        if _same_file(destination, database):
+        if same_file(destination, database):
             raise InvalidInput(f"{destination} is the database itself: back it up to another file")
         if not force:
             raise Conflict(f"{destination} already exists: pass --force to replace it", code="backup_exists")
@@ -121,7 +120,7 @@ def backup(url: str, destination: Path, *, force: bool = False) -> Snapshot:
             )
         return snapshot
 
-    return dataclasses.replace(_write_atomically(destination, fill, replace=force), path=destination)
+    return dataclasses.replace(write_atomically(destination, fill, replace=force), path=destination)
 
 
 def inspect(path: Path) -> Snapshot:
@@ -183,7 +182,7 @@ def restore(source: Path, url: str, *, now: datetime, force: bool = False) -> Re
     snapshot = check_backup(source)
     saved = None
     if target.exists():
-        if _same_file(source, target):
+        if same_file(source, target):
             raise InvalidInput(f"{source} is the current database itself: there is nothing to restore")
         if target.stat().st_size > 0:
             if not force and _holds_records(target):
@@ -247,7 +246,7 @@ def _save_previous(database: Path, now: datetime) -> Path:
         n += 1
         saved = database.with_name(f"{database.name}.before-restore-{stamp}-{n}")
     try:
-        _write_atomically(saved, lambda partial: _copy(database, partial), replace=False)
+        write_atomically(saved, lambda partial: _copy(database, partial), replace=False)
     except DomainError as error:
         raise BackupFailed(
             f"could not save the current database {database} before restoring ({error.message}); nothing was changed"
@@ -291,55 +290,3 @@ def _open(path: Path, *, read_only: bool) -> Iterator[sqlite3.Connection]:
         yield connection
     finally:
         connection.close()
-
-
-def _write_atomically(destination: Path, fill: Callable[[Path], _T], *, replace: bool) -> _T:
-    """Let `fill` write a temporary file beside `destination`, then move it into place in one rename. Without
-    `replace`, an existing `destination` is never overwritten (a hard link fails if the name is taken)."""
-    handle, name = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.", suffix=".partial")
-    os.close(handle)  # mode 0600: backups are health records
-    partial = Path(name)
-    try:
-        result = fill(partial)
-        _fsync(partial)
-        if replace:
-            os.replace(partial, destination)
-        else:
-            try:
-                os.link(partial, destination)  # fails if the name is taken, unlike a rename
-            except FileExistsError:
-                raise Conflict(
-                    f"{destination} already exists: pass --force to replace it", code="backup_exists"
-                ) from None
-            except OSError:  # a file system without hard links: check, then rename
-                if destination.exists():
-                    raise Conflict(
-                        f"{destination} already exists: pass --force to replace it", code="backup_exists"
-                    ) from None
-                os.replace(partial, destination)
-            partial.unlink(missing_ok=True)
-        _fsync(destination.parent)
-        return result
-    finally:
-        for leftover in (partial, *(partial.with_name(partial.name + s) for s in ("-journal", "-wal", "-shm"))):
-            leftover.unlink(missing_ok=True)
-
-
-def _fsync(path: Path) -> None:
-    try:
-        handle = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass  # some file systems cannot sync a directory
-    finally:
-        os.close(handle)
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.samefile(b)
-    except OSError:
-        return False
