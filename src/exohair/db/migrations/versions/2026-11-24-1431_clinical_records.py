@@ -1,9 +1,9 @@
-"""Clinical records: chemo courses and infusions, labs, consent, clearance, plan versions, sessions,
-product lots, adverse events, estimates, payment plans and payments; clinic closures; patient conditions.
+"""Clinical records: chemo courses and infusion records, labs, consent, oncologist clearance, product lots;
+clinic closures and consent version; patient conditions; login failures.
 
 Revision ID: 3af09007620c
 Revises: bf1da1c883f1
-Created: 2026-11-24 14:31:18.117267+00:00
+Created: 2026-11-24 14:31:18+00:00
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_login_failures_email_digest_at", "login_failures", ["email_digest", "at"], unique=False)
     op.create_index("ix_login_failures_source_at", "login_failures", ["source", "at"], unique=False)
+
     op.create_table(
         "closed_days",
         sa.Column("day", sa.Date(), nullable=False),
@@ -246,270 +247,6 @@ def upgrade() -> None:
     op.create_index(op.f("ix_lab_results_patient_id"), "lab_results", ["patient_id"], unique=False)
     op.create_index(op.f("ix_lab_results_taken_at"), "lab_results", ["taken_at"], unique=False)
 
-    op.create_table(
-        "plan_versions",
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("course_id", sa.Uuid(), nullable=False),
-        sa.Column("number", sa.Integer(), nullable=False),
-        sa.Column("current", sa.Boolean(), nullable=False),
-        sa.Column("protocol_id", sa.String(length=60), nullable=False),
-        sa.Column("protocol_version", sa.Integer(), nullable=False),
-        sa.Column("adjuncts", sa.JSON(), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("planned_from", sa.Date(), nullable=False),
-        sa.Column("sessions", sa.JSON(), nullable=False),
-        sa.Column("moved", sa.JSON(), nullable=False),
-        sa.Column("created_by", sa.Uuid(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("clinic_id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["clinic_id"], ["clinics.id"], name=op.f("fk_plan_versions_clinic_id_clinics"), ondelete="RESTRICT"
-        ),
-        sa.ForeignKeyConstraint(
-            ["course_id"],
-            ["chemo_courses.id"],
-            name=op.f("fk_plan_versions_course_id_chemo_courses"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["created_by"], ["users.id"], name=op.f("fk_plan_versions_created_by_users"), ondelete="SET NULL"
-        ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"], ["patients.id"], name=op.f("fk_plan_versions_patient_id_patients"), ondelete="RESTRICT"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_versions")),
-        sa.UniqueConstraint("course_id", "number", name=op.f("uq_plan_versions_course_id_number")),
-    )
-    op.create_index(op.f("ix_plan_versions_clinic_id"), "plan_versions", ["clinic_id"], unique=False)
-    op.create_index(op.f("ix_plan_versions_course_id"), "plan_versions", ["course_id"], unique=False)
-    op.create_index(op.f("ix_plan_versions_patient_id"), "plan_versions", ["patient_id"], unique=False)
-
-    op.create_table(
-        "therapy_sessions",
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("course_id", sa.Uuid(), nullable=False),
-        sa.Column("key", sa.String(length=40), nullable=False),
-        sa.Column("kind", sa.String(length=20), nullable=False),
-        sa.Column("label", sa.String(length=120), nullable=False),
-        sa.Column("planned_on", sa.Date(), nullable=True),
-        sa.Column("status", sa.String(length=10), nullable=False),
-        sa.Column("cancel_reason", sa.Text(), nullable=True),
-        sa.Column("performed_on", sa.Date(), nullable=True),
-        sa.Column("performed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("operator_id", sa.Uuid(), nullable=True),
-        sa.Column("product_lot_id", sa.Uuid(), nullable=True),
-        sa.Column("dose_ml", sa.Float(), nullable=True),
-        sa.Column("dose_particles", sa.Float(), nullable=True),
-        sa.Column("dose_protein_ug", sa.Float(), nullable=True),
-        sa.Column("scalp_sites", sa.JSON(), nullable=False),
-        sa.Column("gate_result", sa.JSON(), nullable=True),
-        sa.Column("override_reason", sa.Text(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("clinic_id", sa.Uuid(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "status != 'cancelled' OR cancel_reason IS NOT NULL", name=op.f("ck_therapy_sessions_cancelled")
-        ),
-        sa.CheckConstraint(
-            "status != 'performed' OR (performed_on IS NOT NULL AND product_lot_id IS NOT NULL)",
-            name=op.f("ck_therapy_sessions_performed"),
-        ),
-        sa.CheckConstraint("status IN ('planned', 'performed', 'cancelled')", name=op.f("ck_therapy_sessions_status")),
-        sa.CheckConstraint("dose_ml IS NULL OR dose_ml > 0", name=op.f("ck_therapy_sessions_dose")),
-        sa.ForeignKeyConstraint(
-            ["clinic_id"], ["clinics.id"], name=op.f("fk_therapy_sessions_clinic_id_clinics"), ondelete="RESTRICT"
-        ),
-        sa.ForeignKeyConstraint(
-            ["course_id"],
-            ["chemo_courses.id"],
-            name=op.f("fk_therapy_sessions_course_id_chemo_courses"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["operator_id"], ["users.id"], name=op.f("fk_therapy_sessions_operator_id_users"), ondelete="SET NULL"
-        ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"], ["patients.id"], name=op.f("fk_therapy_sessions_patient_id_patients"), ondelete="RESTRICT"
-        ),
-        sa.ForeignKeyConstraint(
-            ["product_lot_id"],
-            ["product_lots.id"],
-            name=op.f("fk_therapy_sessions_product_lot_id_product_lots"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_therapy_sessions")),
-        sa.UniqueConstraint("course_id", "key", name=op.f("uq_therapy_sessions_course_id_key")),
-    )
-    op.create_index(op.f("ix_therapy_sessions_clinic_id"), "therapy_sessions", ["clinic_id"], unique=False)
-    op.create_index(op.f("ix_therapy_sessions_course_id"), "therapy_sessions", ["course_id"], unique=False)
-    op.create_index(op.f("ix_therapy_sessions_patient_id"), "therapy_sessions", ["patient_id"], unique=False)
-    op.create_index(op.f("ix_therapy_sessions_planned_on"), "therapy_sessions", ["planned_on"], unique=False)
-    op.create_index(op.f("ix_therapy_sessions_product_lot_id"), "therapy_sessions", ["product_lot_id"], unique=False)
-
-    op.create_table(
-        "adverse_events",
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("session_id", sa.Uuid(), nullable=True),
-        sa.Column("product_lot_id", sa.Uuid(), nullable=True),
-        sa.Column("onset_on", sa.Date(), nullable=False),
-        sa.Column("ctcae_term", sa.String(length=200), nullable=False),
-        sa.Column("grade", sa.Integer(), nullable=False),
-        sa.Column("relatedness", sa.String(length=10), nullable=False),
-        sa.Column("serious", sa.Boolean(), nullable=False),
-        sa.Column("resolved_on", sa.Date(), nullable=True),
-        sa.Column("notes", sa.Text(), nullable=True),
-        sa.Column("reported_by", sa.Uuid(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("clinic_id", sa.Uuid(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "relatedness IN ('unrelated', 'unlikely', 'possible', 'probable', 'definite')",
-            name=op.f("ck_adverse_events_relatedness"),
-        ),
-        sa.CheckConstraint("grade BETWEEN 1 AND 5", name=op.f("ck_adverse_events_grade")),
-        sa.ForeignKeyConstraint(
-            ["clinic_id"], ["clinics.id"], name=op.f("fk_adverse_events_clinic_id_clinics"), ondelete="RESTRICT"
-        ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"], ["patients.id"], name=op.f("fk_adverse_events_patient_id_patients"), ondelete="RESTRICT"
-        ),
-        sa.ForeignKeyConstraint(
-            ["product_lot_id"],
-            ["product_lots.id"],
-            name=op.f("fk_adverse_events_product_lot_id_product_lots"),
-            ondelete="RESTRICT",
-        ),
-        sa.ForeignKeyConstraint(
-            ["reported_by"], ["users.id"], name=op.f("fk_adverse_events_reported_by_users"), ondelete="SET NULL"
-        ),
-        sa.ForeignKeyConstraint(
-            ["session_id"],
-            ["therapy_sessions.id"],
-            name=op.f("fk_adverse_events_session_id_therapy_sessions"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_adverse_events")),
-    )
-    op.create_index(op.f("ix_adverse_events_clinic_id"), "adverse_events", ["clinic_id"], unique=False)
-    op.create_index(op.f("ix_adverse_events_patient_id"), "adverse_events", ["patient_id"], unique=False)
-    op.create_index(op.f("ix_adverse_events_product_lot_id"), "adverse_events", ["product_lot_id"], unique=False)
-    op.create_index(op.f("ix_adverse_events_session_id"), "adverse_events", ["session_id"], unique=False)
-
-    op.create_table(
-        "cost_estimates",
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("plan_version_id", sa.Uuid(), nullable=True),
-        sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("low_cents", sa.Integer(), nullable=False),
-        sa.Column("expected_cents", sa.Integer(), nullable=False),
-        sa.Column("high_cents", sa.Integer(), nullable=False),
-        sa.Column("lines", sa.JSON(), nullable=False),
-        sa.Column("tariffs_version", sa.String(length=40), nullable=False),
-        sa.Column("made_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("clinic_id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "low_cents <= expected_cents AND expected_cents <= high_cents", name=op.f("ck_cost_estimates_range")
-        ),
-        sa.ForeignKeyConstraint(
-            ["clinic_id"], ["clinics.id"], name=op.f("fk_cost_estimates_clinic_id_clinics"), ondelete="RESTRICT"
-        ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"], ["patients.id"], name=op.f("fk_cost_estimates_patient_id_patients"), ondelete="RESTRICT"
-        ),
-        sa.ForeignKeyConstraint(
-            ["plan_version_id"],
-            ["plan_versions.id"],
-            name=op.f("fk_cost_estimates_plan_version_id_plan_versions"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_cost_estimates")),
-    )
-    op.create_index(op.f("ix_cost_estimates_clinic_id"), "cost_estimates", ["clinic_id"], unique=False)
-    op.create_index(op.f("ix_cost_estimates_patient_id"), "cost_estimates", ["patient_id"], unique=False)
-
-    op.create_table(
-        "payment_plans",
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("estimate_id", sa.Uuid(), nullable=True),
-        sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("total_cents", sa.Integer(), nullable=False),
-        sa.Column("deposit_cents", sa.Integer(), nullable=False),
-        sa.Column("instalments", sa.Integer(), nullable=False),
-        sa.Column("apr_percent", sa.Numeric(precision=6, scale=3), nullable=False),
-        sa.Column("first_due_on", sa.Date(), nullable=False),
-        sa.Column("schedule", sa.JSON(), nullable=False),
-        sa.Column("status", sa.String(length=10), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("clinic_id", sa.Uuid(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("status IN ('active', 'cancelled', 'settled')", name=op.f("ck_payment_plans_status")),
-        sa.CheckConstraint(
-            "total_cents >= 0 AND deposit_cents >= 0 AND deposit_cents <= total_cents",
-            name=op.f("ck_payment_plans_amounts"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["clinic_id"], ["clinics.id"], name=op.f("fk_payment_plans_clinic_id_clinics"), ondelete="RESTRICT"
-        ),
-        sa.ForeignKeyConstraint(
-            ["estimate_id"],
-            ["cost_estimates.id"],
-            name=op.f("fk_payment_plans_estimate_id_cost_estimates"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"], ["patients.id"], name=op.f("fk_payment_plans_patient_id_patients"), ondelete="RESTRICT"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_payment_plans")),
-    )
-    op.create_index(op.f("ix_payment_plans_clinic_id"), "payment_plans", ["clinic_id"], unique=False)
-    op.create_index(op.f("ix_payment_plans_patient_id"), "payment_plans", ["patient_id"], unique=False)
-
-    op.create_table(
-        "payments",
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("payment_plan_id", sa.Uuid(), nullable=True),
-        sa.Column("received_on", sa.Date(), nullable=False),
-        sa.Column("amount_cents", sa.Integer(), nullable=False),
-        sa.Column("method", sa.String(length=40), nullable=False),
-        sa.Column("reference", sa.String(length=100), nullable=True),
-        sa.Column("recorded_by", sa.Uuid(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("clinic_id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("amount_cents > 0", name=op.f("ck_payments_amount")),
-        sa.ForeignKeyConstraint(
-            ["clinic_id"], ["clinics.id"], name=op.f("fk_payments_clinic_id_clinics"), ondelete="RESTRICT"
-        ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"], ["patients.id"], name=op.f("fk_payments_patient_id_patients"), ondelete="RESTRICT"
-        ),
-        sa.ForeignKeyConstraint(
-            ["payment_plan_id"],
-            ["payment_plans.id"],
-            name=op.f("fk_payments_payment_plan_id_payment_plans"),
-            ondelete="RESTRICT",
-        ),
-        sa.ForeignKeyConstraint(
-            ["recorded_by"], ["users.id"], name=op.f("fk_payments_recorded_by_users"), ondelete="SET NULL"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
-    )
-    op.create_index(op.f("ix_payments_clinic_id"), "payments", ["clinic_id"], unique=False)
-    op.create_index(op.f("ix_payments_patient_id"), "payments", ["patient_id"], unique=False)
-    op.create_index(op.f("ix_payments_payment_plan_id"), "payments", ["payment_plan_id"], unique=False)
-
     with op.batch_alter_table("clinics", schema=None) as batch_op:
         batch_op.add_column(sa.Column("closed_weekdays", sa.JSON(), nullable=False, server_default="[]"))
         batch_op.add_column(sa.Column("consent_document_version", sa.String(length=40), nullable=True))
@@ -520,7 +257,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("login_failures")
     with op.batch_alter_table("patients", schema=None) as batch_op:
         batch_op.drop_column("anticoagulated")
         batch_op.drop_column("conditions")
@@ -529,62 +265,34 @@ def downgrade() -> None:
         batch_op.drop_column("consent_document_version")
         batch_op.drop_column("closed_weekdays")
 
-    op.drop_index(op.f("ix_payments_payment_plan_id"), table_name="payments")
-    op.drop_index(op.f("ix_payments_patient_id"), table_name="payments")
-    op.drop_index(op.f("ix_payments_clinic_id"), table_name="payments")
-
-    op.drop_table("payments")
-    op.drop_index(op.f("ix_payment_plans_patient_id"), table_name="payment_plans")
-    op.drop_index(op.f("ix_payment_plans_clinic_id"), table_name="payment_plans")
-
-    op.drop_table("payment_plans")
-    op.drop_index(op.f("ix_cost_estimates_patient_id"), table_name="cost_estimates")
-    op.drop_index(op.f("ix_cost_estimates_clinic_id"), table_name="cost_estimates")
-
-    op.drop_table("cost_estimates")
-    op.drop_index(op.f("ix_adverse_events_session_id"), table_name="adverse_events")
-    op.drop_index(op.f("ix_adverse_events_product_lot_id"), table_name="adverse_events")
-    op.drop_index(op.f("ix_adverse_events_patient_id"), table_name="adverse_events")
-    op.drop_index(op.f("ix_adverse_events_clinic_id"), table_name="adverse_events")
-
-    op.drop_table("adverse_events")
-    op.drop_index(op.f("ix_therapy_sessions_product_lot_id"), table_name="therapy_sessions")
-    op.drop_index(op.f("ix_therapy_sessions_planned_on"), table_name="therapy_sessions")
-    op.drop_index(op.f("ix_therapy_sessions_patient_id"), table_name="therapy_sessions")
-    op.drop_index(op.f("ix_therapy_sessions_course_id"), table_name="therapy_sessions")
-    op.drop_index(op.f("ix_therapy_sessions_clinic_id"), table_name="therapy_sessions")
-
-    op.drop_table("therapy_sessions")
-    op.drop_index(op.f("ix_plan_versions_patient_id"), table_name="plan_versions")
-    op.drop_index(op.f("ix_plan_versions_course_id"), table_name="plan_versions")
-    op.drop_index(op.f("ix_plan_versions_clinic_id"), table_name="plan_versions")
-
-    op.drop_table("plan_versions")
     op.drop_index(op.f("ix_lab_results_taken_at"), table_name="lab_results")
     op.drop_index(op.f("ix_lab_results_patient_id"), table_name="lab_results")
     op.drop_index(op.f("ix_lab_results_clinic_id"), table_name="lab_results")
-
     op.drop_table("lab_results")
+
     op.drop_index(op.f("ix_infusion_records_course_id"), table_name="infusion_records")
     op.drop_index(op.f("ix_infusion_records_clinic_id"), table_name="infusion_records")
-
     op.drop_table("infusion_records")
+
     op.drop_index(op.f("ix_consents_patient_id"), table_name="consents")
     op.drop_index(op.f("ix_consents_clinic_id"), table_name="consents")
-
     op.drop_table("consents")
+
     op.drop_index(op.f("ix_clearances_patient_id"), table_name="clearances")
     op.drop_index(op.f("ix_clearances_clinic_id"), table_name="clearances")
-
     op.drop_table("clearances")
+
     op.drop_index(op.f("ix_chemo_courses_patient_id"), table_name="chemo_courses")
     op.drop_index(op.f("ix_chemo_courses_end_of_chemo"), table_name="chemo_courses")
     op.drop_index(op.f("ix_chemo_courses_clinic_id"), table_name="chemo_courses")
-
     op.drop_table("chemo_courses")
+
     op.drop_index(op.f("ix_product_lots_clinic_id"), table_name="product_lots")
-
     op.drop_table("product_lots")
-    op.drop_index(op.f("ix_closed_days_clinic_id"), table_name="closed_days")
 
+    op.drop_index(op.f("ix_closed_days_clinic_id"), table_name="closed_days")
     op.drop_table("closed_days")
+
+    op.drop_index("ix_login_failures_source_at", table_name="login_failures")
+    op.drop_index("ix_login_failures_email_digest_at", table_name="login_failures")
+    op.drop_table("login_failures")
