@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 
 from exohair.domain.access import Role
+from exohair.knowledge import shipped_knowledge
 
 V1 = "/api/v1"
 COURSE = {"regimen": "AC-T", "first_infusion": "2027-03-15", "protocol": "priming-in-cycle-regrowth"}
@@ -33,7 +34,11 @@ def test_the_plans_estimate_is_filed_agreed_paid_and_summarised(api):
     assert filed.status_code == 201, filed.text
     estimate = filed.json()
     assert estimate["plan_version_id"] == started.json()["plan_version"]["id"]
-    assert (estimate["currency"], estimate["tariffs_version"]) == ("USD", "2026-11-24.1")
+    tariffs = shipped_knowledge()
+    assert (estimate["currency"], estimate["tariffs_version"]) == (
+        tariffs.tariffs.currency,
+        tariffs.versions["tariffs.yaml"],
+    )
     cents = [estimate[k] for k in ("low_cents", "expected_cents", "high_cents")]
     assert all(isinstance(c, int) for c in cents)
     assert 0 < cents[0] <= cents[1] <= cents[2]
