@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -33,6 +33,7 @@ from exohair.db.models import (
     TherapySession,
 )
 from exohair.domain.access import Role
+from exohair.features.accounts import service as accounts
 from exohair.features.adverse_events import service as adverse_events
 from exohair.features.adverse_events.schemas import AdverseEventIn
 from exohair.features.billing import service as billing
@@ -472,6 +473,28 @@ def test_anonymous_callers_get_401_on_every_guarded_route(api):
                 continue
             answer = api.anonymous().request(method.upper(), path.format_map(_Ids(fake)), json={})
             assert answer.status_code == 401, f"{method.upper()} {path}: {answer.status_code}"
+
+
+@pytest.mark.parametrize("credential", ["made-up", "revoked"])
+def test_a_bad_token_gets_401_on_every_route_even_with_a_valid_request(api, credential: str):
+    """Tokens are checked inside each route (web/deps.py, Ctx), not in a dependency of their own: this holds every
+    route to it, with the body and ids that route accepts from a valid caller."""
+    records = Records(api)
+    if credential == "made-up":
+        headers = {"Authorization": "Bearer exo_" + "x" * 40}
+    else:
+        clinician = api.world.users[("North", Role.CLINICIAN)]
+        token, plain = accounts.create_token(api.session, clinician, "to revoke", at=NOW)
+        accounts.revoke_token_by_id(api.session, clinician, token.id, at=NOW)
+        api.session.commit()
+        headers = {"Authorization": f"Bearer {plain}"}
+    caller = replace(api.anonymous(), headers=headers)
+    wrong = [
+        f"{rule.method} {rule.path}: {answer.status_code}"
+        for rule in ROUTES
+        if (answer := _call(caller, rule, records, records.ada)).status_code != 401
+    ]
+    assert not wrong, "\n".join(wrong)
 
 
 class _Ids(dict):

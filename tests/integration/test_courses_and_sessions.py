@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from exohair.db.models import AuditEntry, PlanVersion, TherapySession
+from exohair.db.models import AuditEntry, ClosedDay, PlanVersion, TherapySession
 from exohair.domain.access import Forbidden, Role
 from exohair.domain.errors import Conflict, NotFound
 from exohair.domain.safety import GateRefused
@@ -22,7 +22,7 @@ from exohair.features.courses import service as courses
 from exohair.features.courses.schemas import CourseIn, InfusionRecordIn, PlanChangeIn
 from exohair.features.labs import service as labs
 from exohair.features.labs.schemas import LabsIn
-from exohair.features.plans import inputs
+from exohair.features.plans import inputs, repository
 from exohair.features.plans import service as plans
 from exohair.features.products import service as products
 from exohair.features.products.schemas import LotIn
@@ -162,6 +162,24 @@ def test_changing_the_protocol_files_a_new_version_and_keeps_the_old(db_session,
     cancelled = [r for r in db_session.scalars(select(TherapySession)) if r.status == "cancelled"]
     assert cancelled
     assert all("version 2" in (r.cancel_reason or "") for r in cancelled)
+
+
+def test_the_plan_read_keeps_assessments_off_the_clinics_closed_days_and_ignores_other_clinics(
+    db_session, world, started
+):
+    before = plans.current_plan(db_session, world.ada_actor, world.ada.id, KNOWLEDGE, at=NOW).full.plan.assessments
+    first, last = before[0].date, before[-1].date
+    north, south = world.ada.clinic_id, world.actor(Role.CLINICIAN, clinic="south").clinic_id
+    db_session.add_all([ClosedDay(clinic_id=north, day=first), ClosedDay(clinic_id=north, day=last)])
+    db_session.add(ClosedDay(clinic_id=south, day=first + timedelta(days=1)))  # another clinic's: no effect here
+    db_session.flush()
+
+    read = repository.active_course_with_plan(db_session, north, world.ada.id)
+    assert read is not None and sorted(read.closed_days) == sorted({first, last})
+    after = plans.current_plan(db_session, world.ada_actor, world.ada.id, KNOWLEDGE, at=NOW).full.plan.assessments
+    assert [a.label for a in after] == [a.label for a in before]
+    assert {a.date for a in after}.isdisjoint({first, last})
+    assert after[0].date == first + timedelta(days=1)  # the next day: North is open, whatever South does
 
 
 def test_courses_are_hidden_from_other_patients_and_other_clinics(db_session, world, started):

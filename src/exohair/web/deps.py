@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, TypeVar
 
@@ -99,14 +98,50 @@ def _presented_token(request: Request) -> str | None:
     return request.cookies.get(SESSION_COOKIE)
 
 
-@dataclass
 class Ctx:
-    session: Session
-    actor: Actor
-    user: User
-    token: ApiToken
-    at: datetime
-    knowledge: Knowledge
+    """What a signed-in route works with: its database session, the actor, the instant, the knowledge base.
+
+    The credentials are checked on first use of the session, the actor, the user or the token, in the route's
+    own thread: checking them in a dependency of their own cost a second hop to the threadpool and back per
+    request (`signed_in` is async so that it makes none). A route cannot reach the database or commit without
+    the check, and the authorization matrix sends every route a request without credentials (401 expected).
+    """
+
+    __slots__ = ("_found", "_request", "_session", "at", "knowledge")
+
+    def __init__(self, request: Request, session: Session) -> None:
+        self._request, self._session = request, session
+        self._found: tuple[ApiToken, User, Actor] | None = None
+        self.at: datetime = now(request)
+        self.knowledge: Knowledge = request.app.state.knowledge
+
+    def _signed(self) -> tuple[ApiToken, User, Actor]:
+        if self._found is None:
+            plain = _presented_token(self._request)
+            found = token_holder(self._session, plain, at=self.at) if plain else None
+            if found is None:
+                raise _unauthenticated()
+            token, user = found
+            actor = Actor(user.id, user.clinic_id, Role(user.role), user.patient_id, client_address(self._request))
+            self._found = (token, user, actor)
+        return self._found
+
+    @property
+    def session(self) -> Session:
+        self._signed()
+        return self._session
+
+    @property
+    def actor(self) -> Actor:
+        return self._signed()[2]
+
+    @property
+    def user(self) -> User:
+        return self._signed()[1]
+
+    @property
+    def token(self) -> ApiToken:
+        return self._signed()[0]
 
     def commit(self, result: T) -> T:
         """Commit the request's work (and its audit entries), then hand back what the route returns."""
@@ -114,15 +149,17 @@ class Ctx:
         return result
 
 
-def signed_in(request: Request, session: DbSession) -> Ctx:
-    plain = _presented_token(request)
-    at = now(request)
-    found = token_holder(session, plain, at=at) if plain else None
-    if found is None:
-        raise HTTPException(401, "Sign in, or send a valid personal token.", headers={"WWW-Authenticate": "Bearer"})
-    token, user = found
-    actor = Actor(user.id, user.clinic_id, Role(user.role), user.patient_id, client_address(request))
-    return Ctx(session, actor, user, token, at, request.app.state.knowledge)
+async def signed_in(request: Request, session: DbSession) -> Ctx:
+    # A request with no credentials at all is refused here, before its body is validated: 401, not 422. One with
+    # credentials has them checked by the route (see Ctx); if they are wrong and the body is too, the body's 422
+    # comes first, which discloses only what the published schema says.
+    if _presented_token(request) is None:
+        raise _unauthenticated()
+    return Ctx(request, session)
+
+
+def _unauthenticated() -> HTTPException:
+    return HTTPException(401, "Sign in, or send a valid personal token.", headers={"WWW-Authenticate": "Bearer"})
 
 
 Signed = Annotated[Ctx, Depends(signed_in)]

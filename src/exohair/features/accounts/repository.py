@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from exohair.db.models import ApiToken, Clinic, Patient, User
@@ -27,9 +27,14 @@ def patient_in_clinic(session: Session, clinic_id: uuid.UUID, patient_id: uuid.U
     return session.scalars(select(Patient).where(Patient.clinic_id == clinic_id, Patient.id == patient_id)).first()
 
 
+# Every authenticated request runs this one: built once, with a bound parameter.
+_TOKEN_WITH_USER = (
+    select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.token_hash == bindparam("hash"))
+)
+
+
 def token_with_user(session: Session, token_hash: str) -> tuple[ApiToken, User] | None:
-    query = select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.token_hash == token_hash)
-    row = session.execute(query).first()
+    row = session.execute(_TOKEN_WITH_USER, {"hash": token_hash}).first()
     return (row[0], row[1]) if row is not None else None
 
 

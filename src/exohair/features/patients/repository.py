@@ -5,14 +5,18 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from exohair.db.models import ChemoCourse, Patient
 
+# Every chart opening runs this one: built once with bound parameters (building it per call cost as much as
+# running it on SQLite, benchmarks/api.py).
+_IN_CLINIC = select(Patient).where(Patient.clinic_id == bindparam("clinic_id"), Patient.id == bindparam("patient_id"))
+
 
 def in_clinic(session: Session, clinic_id: uuid.UUID, patient_id: uuid.UUID) -> Patient | None:
-    return session.scalars(select(Patient).where(Patient.clinic_id == clinic_id, Patient.id == patient_id)).first()
+    return session.scalars(_IN_CLINIC, {"clinic_id": clinic_id, "patient_id": patient_id}).first()
 
 
 def by_mrn(session: Session, clinic_id: uuid.UUID, mrn: str) -> Patient | None:

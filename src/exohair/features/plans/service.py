@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from exohair.db.models import ChemoCourse, Clinic, Patient, PlanVersion, TherapySession
 from exohair.domain.access import Actor, Permission
+from exohair.domain.closures import ClinicClosures
 from exohair.domain.costing import price_plan
 from exohair.domain.errors import NotFound
 from exohair.domain.full_plan import FullPlan
@@ -155,10 +156,11 @@ def current_plan(
     """The patient's current plan in full (calendar, risk, sessions, adjuncts, assessments, cost), audited."""
     patient = open_chart(session, actor, patient_id, Permission.READ_PLAN)
     found = repository.active_course_with_plan(session, actor.clinic_id, patient.id)
-    course, version, clinic = found if found is not None else (None, None, None)
-    if course is None or version is None or clinic is None:
+    if found is None or found.version is None:
         raise NotFound("This patient has no therapy plan yet: start a chemo course first.", code="no_plan")
-    full = rebuild(session, knowledge, course, version, patient, clinic=clinic)
+    course, version = found.course, found.version
+    closures = ClinicClosures(frozenset(found.clinic.closed_weekdays), frozenset(found.closed_days))
+    full = rebuild(session, knowledge, course, version, patient, closures=closures)
     audit_chart(session, actor, "read", "plan_version", version.id, patient_id=patient.id, at=at)
     return StoredPlan(course, version, full)
 
@@ -170,10 +172,9 @@ def rebuild(
     version: PlanVersion,
     patient: Patient,
     *,
-    clinic: Clinic | None = None,
+    closures: ClinicClosures,
 ) -> FullPlan:
     """Recompute `version` from its inputs and lay the session rows over it (moved by hand, performed, cancelled)."""
-    clinic = clinic or session.get_one(Clinic, course.clinic_id)
     regimen = knowledge.regimen(course.regimen_id)
     protocol = knowledge.protocol(version.protocol_id)
     calendar = inputs.course_calendar(session, knowledge, course)
@@ -184,7 +185,7 @@ def rebuild(
         protocol,
         [knowledge.adjunct(a) for a in version.adjuncts],
         knowledge.gates,
-        closures=inputs.clinic_closures(session, clinic),
+        closures=closures,
         facts=facts,
         not_before=version.planned_from,
         performed=inputs.performed(rows.values()),
