@@ -7,7 +7,7 @@ PORT ?= 8000
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test check format lint types contracts bench bench-api clean
+.PHONY: run test check format lint types contracts bench bench-api bench-pages screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,21 @@ run: $(RUNTIME_STAMP)
 	$(BIN)/exohair demo load --if-empty
 	$(BIN)/exohair serve --host 127.0.0.1 --port $(PORT)
 
-test: $(DEV_STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# axe-core (accessibility rules) from the npm registry, for the browser tests to inject into every page.
+AXE_VERSION := 4.14.1
+AXE := .cache/axe-core-$(AXE_VERSION)/axe.min.js
+
+$(AXE):
+	mkdir -p $(dir $@)
+	cd $(dir $@) && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && tar xzf axe-core-$(AXE_VERSION).tgz \
+		&& cp package/axe.min.js package/LICENSE . && rm -rf package axe-core-$(AXE_VERSION).tgz
+
+test: $(DEV_STAMP) $(AXE)
+	EXOHAIR_AXE=$(AXE) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests, writing screenshots of the main pages to docs/screenshots/ (SQLite only).
+screenshots: $(DEV_STAMP) $(AXE)
+	EXOHAIR_AXE=$(AXE) EXOHAIR_SCREENSHOTS=1 EXOHAIR_TEST_DATABASE_URL= $(BIN)/python -m pytest -q tests/e2e
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff format src tests benchmarks
@@ -53,4 +66,4 @@ bench-api: $(RUNTIME_STAMP)
 	$(BIN)/python benchmarks/api.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -10,11 +10,12 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from databases import empty_postgres, postgres_engine, sqlite_engine
 from exohair.db import migrate
-from exohair.db.engine import make_engine, make_sessions
+from exohair.db.engine import make_sessions
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 _skipped_for_infrastructure: list[str] = []
@@ -55,21 +56,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 # A fresh, empty database per test, on SQLite and (marked `postgres`) on PostgreSQL.
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'exohair.sqlite3'}")
-    else:
-        engine = make_engine(os.environ["EXOHAIR_TEST_DATABASE_URL"])
-        _empty_postgres(engine)  # the CI database is shared by runs: start from nothing
+    engine = sqlite_engine(tmp_path) if request.param == "sqlite" else postgres_engine()
     yield engine
     if request.param == "postgres":
-        _empty_postgres(engine)
+        empty_postgres(engine)
     engine.dispose()
-
-
-def _empty_postgres(engine: Engine) -> None:
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
 
 
 @pytest.fixture

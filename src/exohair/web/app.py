@@ -1,4 +1,4 @@
-"""The web application: the JSON API under /api/v1 (and, from issue #4, the clinic's pages).
+"""The web application: the JSON API under /api/v1, the clinic's pages and the patient portal.
 
 `create_app()` is what uvicorn serves (`exohair serve`); tests build one on their own database. One engine and
 one loaded knowledge base per process, shared by all requests.
@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from exohair import __version__
 from exohair.config import Settings, get_settings
 from exohair.knowledge import Knowledge, load_knowledge
-from exohair.web import guards, problems
+from exohair.web import guards, pages, problems
 from exohair.web.api import (
     adverse_events,
     auth,
@@ -29,8 +31,10 @@ from exohair.web.api import (
     products,
     sessions,
 )
+from exohair.web.pages import errors
 
 API = "/api/v1"
+STATIC = Path(__file__).resolve().parent / "static"
 # Every answer may hold health data: never cached, never framed, never sniffed into something else.
 SECURITY_HEADERS = [
     (b"cache-control", b"no-store"),
@@ -62,16 +66,6 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-async def _home() -> dict[str, str]:
-    # The clinic's pages arrive with issue #4; until then the root says where the API and its schema are.
-    return {
-        "name": "exohair",
-        "api": f"{API}/",
-        "openapi": f"{API}/openapi.json",
-        "sign_in": f"POST {API}/auth/login with {{email, password}}; or Authorization: Bearer <personal token>",
-    }
 
 
 async def _health() -> dict[str, str]:
@@ -110,13 +104,14 @@ def create_app(
     app.state.sessions = sessions_factory
     app.state.knowledge = knowledge
     app.state.clock = clock or (lambda: datetime.now(UTC))
-    problems.install(app)
+    problems.install(app, page_error=errors.page_error)
     problems.document(app)
     api = APIRouter(prefix=API, responses=problems.RESPONSES, dependencies=[Depends(guards.no_nul_in_query)])
     for module in (auth, patients, plans, sessions, labs, consent, clearances, adverse_events, products, billing):
         api.include_router(module.router)
     api.add_api_route("/health", _health, methods=["GET"], tags=["service"], summary="Liveness: the process answers")
     app.include_router(api)
-    app.add_api_route("/", _home, methods=["GET"], include_in_schema=False)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
     return app

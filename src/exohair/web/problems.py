@@ -8,11 +8,12 @@ data; the log line names the request id, never patient data.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
@@ -93,16 +94,31 @@ def document(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def install(app: FastAPI) -> None:
+PageError = Callable[[Request, int, str], Response]
+"""Renders an error as a page (web/pages/errors.py): the request, the status, the sentence for people."""
+
+
+def install(app: FastAPI, *, page_error: PageError | None = None) -> None:
+    """Errors of /api/... answer problem+json; errors of pages, given `page_error`, answer a page."""
+
+    def on_page(request: Request) -> bool:
+        return page_error is not None and not request.url.path.startswith("/api/")
+
     @app.exception_handler(DomainError)
-    async def _domain(_request: Request, error: DomainError) -> JSONResponse:
+    async def _domain(request: Request, error: DomainError) -> Response:
+        if on_page(request):
+            assert page_error is not None
+            return page_error(request, error.http_status, error.message)
         title = type(error).__name__.replace("_", " ")
         return problem(error.http_status, error.code, title, error.message, **error.extensions())
 
     @app.exception_handler(RequestValidationError)
-    async def _request_invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+    async def _request_invalid(request: Request, error: RequestValidationError) -> Response:
         fields = _fields(list(error.errors()))
         detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+        if on_page(request):  # a malformed address (a form's errors are shown beside its fields by its page)
+            assert page_error is not None
+            return page_error(request, 422, f"This address is not one the app understands ({detail}).")
         return problem(422, "invalid_request", "Invalid request", detail, errors=fields)
 
     @app.exception_handler(ValidationError)
@@ -120,7 +136,10 @@ def install(app: FastAPI) -> None:
         return problem(500, "knowledge_invalid", "Knowledge base error", str(error))
 
     @app.exception_handler(HTTPException)
-    async def _http(_request: Request, error: HTTPException) -> JSONResponse:
+    async def _http(request: Request, error: HTTPException) -> Response:
+        if on_page(request):
+            assert page_error is not None
+            return page_error(request, error.status_code, str(error.detail))
         code = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
         response = problem(error.status_code, code.get(error.status_code, "http_error"), "Error", str(error.detail))
         if error.headers:
@@ -128,7 +147,10 @@ def install(app: FastAPI) -> None:
         return response
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, error: Exception) -> Response:
         # The path has ids only (opaque UUIDs); the exception message could hold data, so only its type is logged.
         log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.url.path)
+        if on_page(request):
+            assert page_error is not None
+            return page_error(request, 500, "Something went wrong on our side; nothing was saved.")
         return problem(500, "internal_error", "Internal error", "Something went wrong on our side; nothing was saved.")

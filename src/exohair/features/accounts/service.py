@@ -47,6 +47,12 @@ def create_clinic(session: Session, name: str, *, at: datetime, timezone: str = 
     return clinic
 
 
+def several_clinics(session: Session) -> bool:
+    """Whether this database holds more than one clinic, so that signing in must say which (the sign-in page
+    then asks, without listing their names)."""
+    return len(repository.clinics(session)) > 1
+
+
 def choose_clinic(session: Session, name: str | None) -> Clinic:
     """The named clinic, or the only one when there is exactly one (the embedded single-clinic case)."""
     if name is not None:

@@ -149,6 +149,15 @@ def cancel_session(
     return row
 
 
+def gate_on_planned_day(
+    session: Session, knowledge: Knowledge, row: TherapySession, *, at: datetime
+) -> safety.GateResult:
+    """The gate for a session the caller has already been allowed to see, on its planned day, with no lot yet
+    (for worklists; the caller audits what it shows)."""
+    assert row.planned_on is not None
+    return _gate(session, knowledge, row, None, on=row.planned_on, at=at)
+
+
 def _gate(
     session: Session, knowledge: Knowledge, row: TherapySession, lot: ProductLot | None, *, on: date, at: datetime
 ) -> safety.GateResult:

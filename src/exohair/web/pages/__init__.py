@@ -1,0 +1,12 @@
+"""The clinic's pages (HTML, server-rendered) and the patient portal. Every page calls the same services as the
+API, so the role rules and the audit trail are the same whichever door a request comes in by."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from exohair.web.pages import chart, portal, sign_in, staff
+
+router = APIRouter(include_in_schema=False)
+for module in (sign_in, staff, chart, portal):
+    router.include_router(module.router)

@@ -1,0 +1,65 @@
+"""The patient chart: one timeline keyed to the chemo calendar, with tabs for plan, consent and clearance, billing.
+
+Each tab calls the service for its records, so each role sees only what the records rules allow (an oncologist has
+no billing tab; a patient account is sent to the portal), and every read is audited by the service."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from exohair.domain.access import ROLE_PERMISSIONS, Permission, Role
+from exohair.domain.errors import NotFound
+from exohair.features.adverse_events import service as adverse_events
+from exohair.features.billing.summary import billing_summary
+from exohair.features.clearances import service as clearances
+from exohair.features.consent import service as consents
+from exohair.features.labs import service as labs
+from exohair.features.patients import service as patients
+from exohair.features.plans import service as plans
+from exohair.features.sessions import service as sessions
+from exohair.web.deps import Signed
+from exohair.web.pages.rendering import clinic_today, render
+from exohair.web.pages.timeline import timeline
+
+router = APIRouter()
+TABS = {"timeline": "Timeline", "plan": "Plan", "consent": "Consent and clearance", "billing": "Billing"}
+TAB_PERMISSION = {"billing": Permission.READ_BILLING}
+
+
+@router.get("/patients/{patient_id}")
+def chart(
+    request: Request, ctx: Signed, patient_id: uuid.UUID, tab: Annotated[str, Query(max_length=20)] = "timeline"
+) -> Response:
+    patient = patients.get_patient(ctx.session, ctx.actor, patient_id, at=ctx.at)  # NotFound for anyone else's
+    if ctx.actor.role is Role.PATIENT:
+        ctx.commit(None)
+        return RedirectResponse("/my/plan", status_code=303)
+    allowed = ROLE_PERMISSIONS[ctx.actor.role]
+    tabs = {key: label for key, label in TABS.items() if TAB_PERMISSION.get(key, Permission.READ_PLAN) in allowed}
+    tab = tab if tab in tabs else "timeline"
+    values: dict[str, Any] = {}
+    full = None
+    try:
+        stored = plans.current_plan(ctx.session, ctx.actor, patient.id, ctx.knowledge, at=ctx.at)
+        full, values["plan_version"] = stored.full, stored.version
+    except NotFound:
+        values["plan_version"] = None
+    today = clinic_today(ctx)
+    if tab == "timeline":
+        rows = sessions.find_sessions(ctx.session, ctx.actor, at=ctx.at, patient_id=patient.id, limit=500)
+        lab_rows = labs.list_labs(ctx.session, ctx.actor, patient.id, at=ctx.at, limit=200)
+        events = adverse_events.list_adverse_events(ctx.session, ctx.actor, patient.id, at=ctx.at, limit=200)
+        values["events"] = timeline(full, rows, lab_rows, events, today=today)
+    elif tab == "consent":
+        values["consents"] = consents.list_consents(ctx.session, ctx.actor, patient.id, at=ctx.at)
+        values["clearances"] = clearances.list_clearances(ctx.session, ctx.actor, patient.id, at=ctx.at)
+    elif tab == "billing":
+        values["billing"] = billing_summary(ctx.session, ctx.actor, patient.id, at=ctx.at)
+    ctx.commit(None)
+    return render(request, "chart.html", actor=ctx.actor, display_name=ctx.user.display_name,
+                  title=f"{patient.family_name}, {patient.given_name}", patient=patient, full=full, tabs=tabs,
+                  tab=tab, today=today, **values)  # fmt: skip

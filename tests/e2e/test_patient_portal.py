@@ -1,0 +1,57 @@
+"""The patient portal in a real browser, on a phone-sized screen: my plan, my calendar, the guide; and the
+refusals: another patient's chart, the staff pages."""
+
+from __future__ import annotations
+
+import pytest
+from icalendar import Calendar
+from pages import PHONE, check, open_page, sign_in
+
+pytestmark = pytest.mark.browser
+ANA = ("ana.reyes@demo.exohair.example", "demo-patient-only")
+COORDINATOR = ("coordinator@demo.exohair.example", "demo-coordinator-only")
+
+
+@pytest.fixture
+def phone(browser, live):
+    yield from open_page(browser, live.url, PHONE)
+
+
+def test_the_patient_sees_her_plan_in_plain_language_and_downloads_her_calendar(phone):
+    sign_in(phone, *ANA)
+    phone.wait_for_url("**/my/plan")
+    assert phone.get_by_role("heading", name="My sessions").is_visible()
+    cards = phone.locator(".cards .card")
+    assert cards.count() >= 3
+    assert "investigational" in phone.locator(".note").inner_text()
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], "the page scrolls sideways on a phone"
+    check(phone, "my-plan-phone")
+    with phone.expect_download() as download:
+        phone.get_by_role("link", name="Add my sessions to my calendar (.ics)").click()
+    calendar = Calendar.from_ical(download.value.path().read_bytes())
+    assert len([e for e in calendar.walk("VEVENT")]) >= cards.count()
+    phone.get_by_role("link", name="Looking after your hair and scalp during chemotherapy").click()
+    assert phone.get_by_role("heading", name="When to call the clinic").is_visible()
+    check(phone)
+
+
+def test_a_patient_cannot_open_another_patients_chart_nor_the_staff_pages(browser, live):
+    for staff_page in open_page(browser, live.url):  # a coordinator finds Beth's chart address
+        sign_in(staff_page, *COORDINATOR)
+        staff_page.wait_for_url("**/today")
+        staff_page.goto("/patients?q=walsh")
+        beth = staff_page.locator("#patient-rows tbody tr td a").first.get_attribute("href")
+    assert beth
+    assert beth.startswith("/patients/")
+    for page in open_page(browser, live.url):
+        sign_in(page, *ANA)
+        page.wait_for_url("**/my/plan")
+        answer = page.goto(beth)
+        assert answer is not None
+        assert answer.status == 404
+        assert page.get_by_role("heading", level=1).inner_text() == "Not found"
+        answer = page.goto("/today")
+        assert answer is not None
+        assert answer.status == 403
+        check(page)
