@@ -65,5 +65,9 @@ bench: $(RUNTIME_STAMP)
 bench-api: $(RUNTIME_STAMP)
 	$(BIN)/python benchmarks/api.py $(BENCH_ARGS)
 
+# Server render time of every page on 10,000 patients, SQLite and PostgreSQL (target: < 100 ms).
+bench-pages: $(RUNTIME_STAMP)
+	$(BIN)/python benchmarks/pages.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -28,7 +28,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from exohair.db import migrate
-from exohair.db.engine import make_engine, make_sessions
+from exohair.db.engine import make_engine, make_sessions, refresh_statistics
 from exohair.db.models import Clinic, ClosedDay, Patient, TherapySession
 from exohair.domain.access import Actor, Role
 from exohair.features.accounts import service as accounts
@@ -160,8 +160,10 @@ def _recreate(admin: Engine, name: str) -> None:
 
 
 def _prepare_run(url: str, *, cached: bool) -> RunDatabase:
-    """Mint this run's clinician token (the plain token is never stored, so it cannot be cached)."""
+    """Mint this run's clinician token (the plain token is never stored, so it cannot be cached), and refresh the
+    planner's statistics as `exohair serve` does at start."""
     engine = make_engine(url)
+    refresh_statistics(engine)
     with make_sessions(engine)() as session:
         clinic = session.scalars(select(Clinic).where(Clinic.name == _clinic_name())).one()
         clinician = accounts.find_user(session, clinic, CLINICIAN)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from exohair.db.models import AuditEntry
 from exohair.domain.access import Role
 from exohair.features.accounts import service as accounts
+from exohair.features.clearances import service as clearances
 from exohair.features.courses import service as courses
 from exohair.features.courses.schemas import CourseIn
 from exohair.knowledge import shipped_knowledge
@@ -32,6 +33,13 @@ def ada_chart(api) -> str:
     return f"/patients/{api.world.ada.id}"
 
 
+@pytest.fixture
+def ada_clearance(api, ada_chart) -> str:
+    clearance = clearances.request_clearance(api.session, api.world.actor(CO), api.world.ada.id, at=NOW)
+    api.session.commit()
+    return f"/clearances/{clearance.id}"
+
+
 def expected(path: str, role: Role) -> int:
     if path == "/":
         return 200 if role in (AD, R) else 303  # everyone else is sent to where their work is
@@ -41,13 +49,20 @@ def expected(path: str, role: Role) -> int:
         return {P: 303, AD: 403, R: 403}.get(role, 200)
     if path.startswith("/patients/"):
         return {P: 303, AD: 403, R: 403}.get(role, 200)  # Ada's own chart: sent to her portal
+    if path == "/clearances":
+        return 200 if role is ON else 403  # the inbox is the oncologist's
+    if path.startswith("/clearances/"):
+        return 200 if role in STAFF else 403  # a request: read by staff, decided by the oncologist
     return 200 if role in STAFF else 403  # /today
 
 
-@pytest.mark.parametrize("path", ["/", "/today", "/patients", "CHART", "CHART?tab=plan", "CHART?tab=consent",
-                                  "CHART?tab=billing", "/my/plan", "/my/guide"])  # fmt: skip
-def test_every_page_for_every_role(api, ada_chart, path):
-    path = path.replace("CHART", ada_chart)
+PAGES = ["/", "/today", "/patients", "CHART", "CHART?tab=plan", "CHART?tab=consent", "CHART?tab=billing", "/my/plan",
+         "/my/guide", "/clearances", "CLEARANCE"]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_for_every_role(api, ada_chart, ada_clearance, path):
+    path = path.replace("CHART", ada_chart).replace("CLEARANCE", ada_clearance)
     wrong = []
     for role in ALL:
         answer = api.as_(role).get(path, follow_redirects=False)

@@ -14,10 +14,11 @@ db = typer.Typer(help="The clinic database: migrations.", no_args_is_help=True)
 def upgrade(revision: str = typer.Argument("head", help="Target revision (default: the newest).")) -> None:
     """Apply migrations up to REVISION (creates an SQLite database if there is none)."""
     from exohair.db import migrate  # imported here: see cli/accounts.py
-    from exohair.db.engine import make_engine
+    from exohair.db.engine import make_engine, refresh_statistics
 
     engine = make_engine(get_settings().database_url)
     migrate.upgrade(engine, revision)
+    refresh_statistics(engine)
     out.print(f"Database at {engine.url.render_as_string(hide_password=True)} is at revision {revision}.")
 
 

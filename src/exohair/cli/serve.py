@@ -1,4 +1,4 @@
-"""`exohair serve`: the web application (the API under /api/v1) on uvicorn."""
+"""`exohair serve`: the web application (pages, portal and the API under /api/v1) on uvicorn."""
 
 from __future__ import annotations
 
@@ -18,6 +18,12 @@ def serve_command(
     """Serve the clinic app until interrupted. Settings come from EXOHAIR_* (see README)."""
     import uvicorn  # imported here: the planning commands never need the web stack
 
+    from exohair.config import get_settings
+    from exohair.db.engine import make_engine, refresh_statistics
+
+    engine = make_engine(get_settings().database_url)
+    refresh_statistics(engine)  # once, before the workers start: the planner's picture of the data grows stale
+    engine.dispose()
     out.print(f"exohair on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/, {workers} worker(s))")
     uvicorn.run(
         "exohair.web.app:create_app",

@@ -1,9 +1,11 @@
-"""SQL functions that SQLite and PostgreSQL spell differently, for queries that must run on both."""
+"""Query helpers: SQL functions that SQLite and PostgreSQL spell differently, and picking a row per patient."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import String
 from sqlalchemy.ext.compiler import compiles
@@ -35,3 +37,19 @@ def _iso_dates_sqlite(element: iso_dates, compiler: SQLCompiler, **kw: Any) -> s
 
 def parse_iso_dates(joined: str | None) -> list[date]:
     return [date.fromisoformat(part) for part in joined.split(",")] if joined else []
+
+
+class _OfPatient(Protocol):
+    patient_id: uuid.UUID
+
+
+Row = TypeVar("Row", bound=_OfPatient)
+
+
+def first_of_each(rows: Iterable[Row]) -> dict[uuid.UUID, Row]:
+    """The first row of each patient, from rows ordered by patient and then by what "first" means: so that the
+    batch reading of a page's patients picks exactly what the one-patient query picks."""
+    found: dict[uuid.UUID, Row] = {}
+    for row in rows:
+        found.setdefault(row.patient_id, row)
+    return found

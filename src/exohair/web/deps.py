@@ -90,7 +90,7 @@ def _slots(sessions: sessionmaker[Session]) -> asyncio.Semaphore:
 DbSession = Annotated[Session, Depends(db_session)]
 
 
-def _presented_token(request: Request) -> str | None:
+def presented_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
@@ -117,7 +117,7 @@ class Ctx:
 
     def _signed(self) -> tuple[ApiToken, User, Actor]:
         if self._found is None:
-            plain = _presented_token(self._request)
+            plain = presented_token(self._request)
             found = token_holder(self._session, plain, at=self.at) if plain else None
             if found is None:
                 raise _unauthenticated()
@@ -153,7 +153,7 @@ async def signed_in(request: Request, session: DbSession) -> Ctx:
     # A request with no credentials at all is refused here, before its body is validated: 401, not 422. One with
     # credentials has them checked by the route (see Ctx); if they are wrong and the body is too, the body's 422
     # comes first, which discloses only what the published schema says.
-    if _presented_token(request) is None:
+    if presented_token(request) is None:
         raise _unauthenticated()
     return Ctx(request, session)
 

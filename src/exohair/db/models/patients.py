@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, Float, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, Float, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from exohair.db.base import Base, ClinicScoped, Identified, Timestamped, Versioned
@@ -14,6 +14,8 @@ class Patient(Identified, ClinicScoped, Versioned, Timestamped, Base):
     __tablename__ = "patients"
     __table_args__ = (
         UniqueConstraint("clinic_id", "mrn"),  # MRN is unique within a clinic, not across clinics
+        # The Patients page lists a clinic's patients by name, a page at a time.
+        Index("ix_patients_by_name", "clinic_id", "family_name", "given_name", "id"),
         CheckConstraint("sex IN ('female', 'male', 'other', 'unknown')", name="sex"),
         CheckConstraint("baseline_density_per_cm2 IS NULL OR baseline_density_per_cm2 > 0", name="density"),
     )

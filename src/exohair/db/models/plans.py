@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -56,6 +57,8 @@ class TherapySession(Identified, ClinicScoped, Versioned, Timestamped, Base):
     __tablename__ = "therapy_sessions"
     __table_args__ = (
         UniqueConstraint("course_id", "key"),
+        # The Today page and date-range lists: a clinic's planned sessions between two dates.
+        Index("ix_therapy_sessions_due", "clinic_id", "status", "planned_on"),
         CheckConstraint("status IN ('planned', 'performed', 'cancelled')", name="status"),
         CheckConstraint(
             "status != 'performed' OR (performed_on IS NOT NULL AND product_lot_id IS NOT NULL)", name="performed"

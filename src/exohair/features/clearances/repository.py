@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from exohair.db.functions import first_of_each
 from exohair.db.models import Clearance, Clinic
 
 
@@ -52,17 +54,24 @@ def current(session: Session, clinic_id: uuid.UUID, patient_id: uuid.UUID) -> Cl
     """The oncologist's latest decision that can let a session go ahead or stop it: the most recently decided
     clearance that is signed or revoked. A revoked one is returned, not skipped, so that the gate blocks sessions
     from its revoked_on on instead of falling back to an older signature."""
+    return current_each(session, clinic_id, [patient_id]).get(patient_id)
+
+
+def current_each(
+    session: Session, clinic_id: uuid.UUID, patient_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Clearance]:
+    """`current` for several patients in one query (a worklist's page)."""
     query = (
         select(Clearance)
         .where(
             Clearance.clinic_id == clinic_id,
-            Clearance.patient_id == patient_id,
+            Clearance.patient_id.in_(patient_ids),
             Clearance.status.in_(("signed", "revoked")),
         )
-        .order_by(Clearance.decided_at.desc().nulls_last(), Clearance.created_at.desc(), Clearance.id)
-        .limit(1)
-    )
-    return session.scalars(query).first()
+        .order_by(Clearance.patient_id, Clearance.decided_at.desc().nulls_last(), Clearance.created_at.desc(),
+                  Clearance.id)
+    )  # fmt: skip
+    return first_of_each(session.scalars(query))
 
 
 def clinic_timezone(session: Session, clinic_id: uuid.UUID) -> str:

@@ -15,12 +15,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from exohair.db.models import Clearance
+from exohair.db.models import Clearance, Patient
 from exohair.domain.access import Actor, Permission, require
 from exohair.domain.errors import Conflict, InvalidInput, NotFound
 from exohair.features.charts import audit_chart, audit_search, edit_versioned, open_chart, open_record
 from exohair.features.clearances import repository
 from exohair.features.clearances.schemas import ClearanceDecline, ClearanceRevoke, ClearanceSign
+from exohair.features.patients import repository as patient_records
 
 RECORD_TYPE = "clearance"
 MAX_PAGE = 200
@@ -138,6 +139,15 @@ def pending_clearances(
     patients = list(dict.fromkeys(str(clearance.patient_id) for clearance in found))
     audit_chart(session, actor, "search", RECORD_TYPE, None, patient_id=None, at=at, changes={"disclosed": patients})
     return found
+
+
+def clearance_inbox(
+    session: Session, actor: Actor, *, at: datetime, limit: int = 50, offset: int = 0
+) -> list[tuple[Clearance, Patient]]:
+    """`pending_clearances` with each request's patient, for the oncologist's inbox page (same audit entry)."""
+    found = pending_clearances(session, actor, at=at, limit=limit, offset=offset)
+    people = patient_records.by_ids(session, actor.clinic_id, list({c.patient_id for c in found}))
+    return [(clearance, people[clearance.patient_id]) for clearance in found]
 
 
 def _find(session: Session, actor: Actor, clearance_id: uuid.UUID) -> Clearance:

@@ -19,6 +19,13 @@ def in_clinic(session: Session, clinic_id: uuid.UUID, patient_id: uuid.UUID) -> 
     return session.scalars(_IN_CLINIC, {"clinic_id": clinic_id, "patient_id": patient_id}).first()
 
 
+def by_ids(session: Session, clinic_id: uuid.UUID, patient_ids: list[uuid.UUID]) -> dict[uuid.UUID, Patient]:
+    if not patient_ids:
+        return {}
+    query = select(Patient).where(Patient.clinic_id == clinic_id, Patient.id.in_(patient_ids))
+    return {patient.id: patient for patient in session.scalars(query)}
+
+
 def by_mrn(session: Session, clinic_id: uuid.UUID, mrn: str) -> Patient | None:
     return session.scalars(select(Patient).where(Patient.clinic_id == clinic_id, Patient.mrn == mrn)).first()
 

@@ -16,7 +16,7 @@ from exohair.db.models import Clinic, Patient, PlanVersion
 from exohair.domain.access import Actor, Permission, require
 from exohair.features.charts import audit_chart
 from exohair.features.plans import inputs
-from exohair.features.sessions.service import gate_on_planned_day
+from exohair.features.sessions.service import gates_on_planned_days
 from exohair.features.worklist import repository
 from exohair.knowledge import Knowledge
 
@@ -72,9 +72,9 @@ def worklist(
     page = min(max(1, page), pages)
     rows = repository.due_sessions(session, actor.clinic_id, today, last, limit=PAGE, offset=(page - 1) * PAGE)
     due = []
-    for row, patient in rows:
+    gates = gates_on_planned_days(session, knowledge, [row for row, _ in rows], at=at)
+    for (row, patient), result in zip(rows, gates, strict=True):
         assert row.planned_on is not None  # the query keeps dated sessions only
-        result = gate_on_planned_day(session, knowledge, row, at=at)
         reasons = [r for r in result.reasons if r.code not in NOT_A_WORKLIST_REASON]
         codes = {r.code for r in reasons}
         status = next((label for code, label in STATUS_OF_REASON if code in codes), "check gate") if codes else "ready"

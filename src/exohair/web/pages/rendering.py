@@ -25,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from exohair.db.models import Clinic
 from exohair.domain.access import Actor, Role
 from exohair.features.plans import inputs
-from exohair.web.deps import SESSION_COOKIE, Ctx
+from exohair.web.deps import Ctx, presented_token
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PRELOGIN_COOKIE = "exohair_prelogin"  # the sign-in form's double-submit token (there is no session yet)
@@ -66,10 +66,11 @@ _env.filters["money"] = _money
 
 
 def csrf_token(request: Request) -> str:
-    """The token forms must send back: bound to the session cookie, or to the pre-login cookie before sign-in."""
-    session = request.cookies.get(SESSION_COOKIE)
-    if session:
-        return hmac.new(session.encode(), b"exohair-csrf", hashlib.sha256).hexdigest()
+    """The token forms must send back: bound to the credential the request came with (the session cookie, or a
+    personal token for a script), or to the pre-login cookie before sign-in."""
+    credential = presented_token(request)
+    if credential:
+        return hmac.new(credential.encode(), b"exohair-csrf", hashlib.sha256).hexdigest()
     return request.state.prelogin if hasattr(request.state, "prelogin") else request.cookies.get(PRELOGIN_COOKIE, "")
 
 
@@ -87,8 +88,8 @@ def new_prelogin_token(request: Request) -> str:
 NAV: dict[Role, list[tuple[str, str]]] = {
     Role.COORDINATOR: [("/today", "Today"), ("/patients", "Patients")],
     Role.CLINICIAN: [("/today", "Today"), ("/patients", "Patients")],
-    Role.ONCOLOGIST: [("/today", "Today"), ("/patients", "Patients")],
-    Role.ADMIN: [("/today", "Today"), ("/patients", "Patients")],
+    Role.ONCOLOGIST: [("/today", "Today"), ("/clearances", "Clearances"), ("/patients", "Patients")],
+    Role.ADMIN: [],
     Role.PATIENT: [("/my/plan", "My plan")],
     Role.RESEARCHER: [],
 }

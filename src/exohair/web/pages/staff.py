@@ -25,7 +25,7 @@ def today(request: Request, ctx: Signed, page: Annotated[int, Query(ge=1, le=10_
     work = worklist(ctx.session, ctx.actor, ctx.knowledge, at=ctx.at, page=page)
     waiting = []
     if Permission.DECIDE_CLEARANCE in ROLE_PERMISSIONS[ctx.actor.role]:
-        waiting = clearances.pending_clearances(ctx.session, ctx.actor, at=ctx.at, limit=20)
+        waiting = clearances.clearance_inbox(ctx.session, ctx.actor, at=ctx.at, limit=20)
     ctx.commit(None)
     return render(request, "today.html", actor=ctx.actor, display_name=ctx.user.display_name, title="Today",
                   work=work, waiting=waiting)  # fmt: skip

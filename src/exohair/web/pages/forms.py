@@ -1,0 +1,43 @@
+"""Forms on pages: the CSRF check, and turning a posted form into a service's input model with an error beside
+each field. Nothing typed is lost: the page is rendered again with what was sent and the errors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from fastapi import HTTPException, Request
+from pydantic import BaseModel, ValidationError
+
+from exohair.web.pages.rendering import CSRF_FIELD, CSRF_HEADER, csrf_valid
+
+Model = TypeVar("Model", bound=BaseModel)
+MAX_FIELDS = 200
+
+
+async def posted_form(request: Request) -> dict[str, str]:
+    """The form's fields (text only), after checking its CSRF token: a dependency of every page that accepts a POST."""
+    form = await request.form(max_files=0, max_fields=MAX_FIELDS)
+    sent = str(form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or "")
+    if not csrf_valid(request, sent):
+        raise HTTPException(400, "This form had expired. Go back, reload the page and send it again.")
+    return {key: value for key, value in form.items() if isinstance(value, str) and key != CSRF_FIELD}
+
+
+def parse(model: type[Model], fields: Mapping[str, Any]) -> tuple[Model | None, dict[str, str]]:
+    """The model, or None and one message per field ("" for errors of the whole form). Empty fields count as not
+    given, so an optional date left blank is None rather than an invalid date."""
+    data = {key: value for key, value in fields.items() if value != ""}
+    try:
+        return model.model_validate(data), {}
+    except ValidationError as error:
+        errors: dict[str, str] = {}
+        for problem in error.errors():
+            field = str(problem["loc"][0]) if problem["loc"] else ""
+            errors.setdefault(field, _plain(problem["msg"]))
+        return None, errors
+
+
+def _plain(message: str) -> str:
+    # pydantic's "Value error, must be after ..." reads as a programmer's message; people get the sentence.
+    return message.removeprefix("Value error, ").rstrip(".") + "."
