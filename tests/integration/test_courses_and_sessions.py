@@ -3,7 +3,7 @@ the plan and says what moved, and performing a session runs the safety gate (ref
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -15,13 +15,9 @@ from exohair.domain.errors import Conflict, NotFound
 from exohair.domain.safety import GateRefused
 from exohair.features.audit.service import verify_trail
 from exohair.features.clearances import service as clearances
-from exohair.features.clearances.schemas import ClearanceRevoke, ClearanceSign
-from exohair.features.consent import service as consent
-from exohair.features.consent.schemas import ConsentIn
+from exohair.features.clearances.schemas import ClearanceRevoke
 from exohair.features.courses import service as courses
 from exohair.features.courses.schemas import CourseIn, InfusionRecordIn, PlanChangeIn
-from exohair.features.labs import service as labs
-from exohair.features.labs.schemas import LabsIn
 from exohair.features.plans import inputs, repository
 from exohair.features.plans import service as plans
 from exohair.features.products import service as products
@@ -29,7 +25,7 @@ from exohair.features.products.schemas import LotIn
 from exohair.features.sessions import service as sessions
 from exohair.features.sessions.schemas import CancelIn, PerformIn
 from exohair.knowledge import shipped_knowledge
-from personas import NOW, World
+from personas import NOW, World, ready_for_sessions
 
 KNOWLEDGE = shipped_knowledge()
 FIRST_INFUSION = date(2027, 3, 15)  # two weeks after NOW: room for priming sessions
@@ -202,35 +198,6 @@ def test_courses_are_hidden_from_other_patients_and_other_clinics(db_session, wo
 # --- performing sessions --------------------------------------------------------------------------------------
 
 
-def _cleared(session, world, *, on: date):
-    """Everything the gate needs for Ada: signed clearance, treatment consent, fresh labs, a lot in stock."""
-    requested = clearances.request_clearance(session, world.actor(Role.COORDINATOR), world.ada.id, at=NOW)
-    clearance = clearances.sign_clearance(
-        session, world.actor(Role.ONCOLOGIST), requested.id,
-        ClearanceSign(version=requested.version, signed_on=NOW.date(), expires_on=NOW.date() + timedelta(days=365)),
-        at=NOW,
-    )  # fmt: skip
-    consent.record_consent(
-        session, world.actor(Role.CLINICIAN), world.ada.id,
-        ConsentIn(scope="treatment", document_version="2027-01", signed_by="Ada Able",
-                  signed_at=NOW),
-        at=NOW,
-    )  # fmt: skip
-    taken = datetime.combine(on - timedelta(days=1), datetime.min.time(), tzinfo=NOW.tzinfo)
-    labs.record_labs(
-        session, world.actor(Role.CLINICIAN), world.ada.id,
-        LabsIn(taken_at=min(taken, NOW), anc_per_ul=2500, platelets_per_ul=250_000, hb_g_dl=12.5, inr=1.0),
-        at=NOW,
-    )  # fmt: skip
-    lot = products.add_lot(
-        session, world.actor(Role.CLINICIAN),
-        LotIn(product="ExoDerm", source_cells="adipose-derived MSC", manufacturer="Acme Bio", lot_number="L-001",
-              expires_on=date(2028, 1, 1), regulatory_reference="REF-1", stock_on_hand=5, particles_per_ml=1e9),
-        at=NOW,
-    )  # fmt: skip
-    return clearance, lot
-
-
 def _first_session(session, course) -> TherapySession:
     found = select(TherapySession).where(TherapySession.course_id == course.id).order_by(TherapySession.planned_on)
     return session.scalars(found).first()
@@ -267,7 +234,7 @@ def test_a_session_with_nothing_on_file_is_refused_with_every_reason(db_session,
 
 def test_in_nadir_the_gate_refuses_a_coordinator_cannot_override_and_a_clinician_can(db_session, world, started):
     nadir = _nadir_day(db_session, started)
-    _, lot = _cleared(db_session, world, on=nadir)
+    _, lot = ready_for_sessions(db_session, world, on=nadir)
     row = _first_session(db_session, started.course)
     clinician = world.actor(Role.CLINICIAN)
     with pytest.raises(GateRefused) as refused:
@@ -299,7 +266,7 @@ def test_in_nadir_the_gate_refuses_a_coordinator_cannot_override_and_a_clinician
 
 def test_a_session_on_a_valid_day_is_performed_and_revoking_clearance_blocks_the_next(db_session, world, started):
     row = _first_session(db_session, started.course)
-    clearance, lot = _cleared(db_session, world, on=row.planned_on)
+    clearance, lot = ready_for_sessions(db_session, world, on=row.planned_on)
     clinician = world.actor(Role.CLINICIAN)
     check = sessions.check_gate(
         db_session, clinician, row.id, KNOWLEDGE, on=row.planned_on, at=NOW, product_lot_id=lot.id

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from exohair.db.models import AuditEntry
+from exohair.db.models import AuditEntry, ChemoCourse, TherapySession
 from exohair.domain.access import Role
 from exohair.features.accounts import service as accounts
 from exohair.features.clearances import service as clearances
@@ -53,16 +53,21 @@ def expected(path: str, role: Role) -> int:
         return 200 if role is ON else 403  # the inbox is the oncologist's
     if path.startswith("/clearances/"):
         return 200 if role in STAFF else 403  # a request: read by staff, decided by the oncologist
+    if path.startswith("/sessions/"):
+        return 200 if role in STAFF else 403  # the gate's checklist is clinical: staff only
+    if path.startswith("/courses/"):
+        return 200 if role in (CO, CL) else 403  # those who may record a delay
     return 200 if role in STAFF else 403  # /today
 
 
 PAGES = ["/", "/today", "/patients", "CHART", "CHART?tab=plan", "CHART?tab=consent", "CHART?tab=billing", "/my/plan",
-         "/my/guide", "/clearances", "CLEARANCE"]  # fmt: skip
+         "/my/guide", "/clearances", "CLEARANCE", "SESSION", "DELAY"]  # fmt: skip
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_for_every_role(api, ada_chart, ada_clearance, path):
     path = path.replace("CHART", ada_chart).replace("CLEARANCE", ada_clearance)
+    path = path.replace("SESSION", _first_session(api)).replace("DELAY", f"/courses/{_course_id(api)}/infusion")
     wrong = []
     for role in ALL:
         answer = api.as_(role).get(path, follow_redirects=False)
@@ -143,6 +148,15 @@ def _entries_naming(api, patient_id: uuid.UUID) -> list[AuditEntry]:
         if e.record_id == named or (e.changes or {}).get("patient_id") == named
         or named in (e.changes or {}).get("disclosed", [])
     ]  # fmt: skip
+
+
+def _course_id(api) -> str:
+    return str(api.session.scalars(select(ChemoCourse.id).where(ChemoCourse.patient_id == api.world.ada.id)).one())
+
+
+def _first_session(api) -> str:
+    query = select(TherapySession.id).where(TherapySession.patient_id == api.world.ada.id)
+    return f"/sessions/{api.session.scalars(query.order_by(TherapySession.planned_on)).first()}"
 
 
 def _main(html: str) -> str:

@@ -31,15 +31,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def refresh_statistics(engine: Engine) -> None:
-    """Let SQLite's query planner know how selective each index is (ANALYZE, sampling at most 1,000 rows per index:
-    milliseconds). Without statistics it guesses, and with the composite list indexes it guessed wrong: it read a
-    course's sessions through the clinic-wide date index (every session of the clinic) instead of the course's own
-    index, turning 10 ms chart pages into 95 ms ones on 10,000 patients (benchmarks/pages.py). Run after migrating
-    and when the server starts. PostgreSQL keeps its own statistics (autovacuum)."""
-    if engine.dialect.name != "sqlite":
-        return
+    """Give the query planner a fresh picture of the data: ANALYZE (sampled, so seconds at most on a large
+    database). Run after migrating and when the server starts.
+
+    Without statistics the planners guess, and guessed badly here (benchmarks/pages.py, 10,000 patients): SQLite
+    read a course's sessions through the clinic-wide date index (chart pages 10 -> 95 ms), PostgreSQL planned the
+    Patients page's next-session query against a freshly loaded database as if its tables were empty (2 s).
+    SQLite samples at most 1,000 rows per index; PostgreSQL's autovacuum keeps statistics current afterwards.
+    """
     with engine.begin() as connection:
-        connection.exec_driver_sql("PRAGMA analysis_limit=1000")
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA analysis_limit=1000")
         connection.exec_driver_sql("ANALYZE")
 
 

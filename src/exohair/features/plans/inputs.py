@@ -61,6 +61,11 @@ def infusion_changes(records: Iterable[InfusionFacts]) -> list[InfusionChange]:
 
 def course_calendar(session: Session, knowledge: Knowledge, course: ChemoCourse) -> ChemoCalendar:
     records = repository.infusion_changes(session, course.clinic_id, course.id)
+    return calendar_of(knowledge, course, records)
+
+
+def calendar_of(knowledge: Knowledge, course: ChemoCourse, records: Iterable[InfusionFacts]) -> ChemoCalendar:
+    """The course's calendar from its infusion records as read (in recorded order)."""
     return build_chemo_calendar(knowledge.regimen(course.regimen_id), course.first_infusion, infusion_changes(records))
 
 

@@ -117,6 +117,27 @@ def infusion_changes(session: Session, clinic_id: uuid.UUID, course_id: uuid.UUI
     return [InfusionChangeRow(*row) for row in session.connection().execute(_INFUSION_CHANGES, params)]
 
 
+def courses_with_changes(
+    session: Session, clinic_id: uuid.UUID, course_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, tuple[ChemoCourse, list[InfusionChangeRow]]]:
+    """Several courses and what `infusion_changes` says of each, in two queries (a worklist's page)."""
+    if not course_ids:
+        return {}
+    found = session.scalars(
+        select(ChemoCourse).where(ChemoCourse.clinic_id == clinic_id, ChemoCourse.id.in_(course_ids))
+    )
+    changes: dict[uuid.UUID, list[InfusionChangeRow]] = {}
+    query = (
+        select(InfusionRecord.course_id, InfusionRecord.cycle, InfusionRecord.day, InfusionRecord.delay_days,
+               InfusionRecord.skipped)
+        .where(InfusionRecord.clinic_id == clinic_id, InfusionRecord.course_id.in_(course_ids))
+        .order_by(InfusionRecord.course_id, InfusionRecord.course_version)  # as infusion_records orders them
+    )  # fmt: skip
+    for course_id, cycle, day, delay_days, skipped in session.connection().execute(query):
+        changes.setdefault(course_id, []).append(InfusionChangeRow(cycle, day, delay_days, skipped))
+    return {course.id: (course, changes.get(course.id, [])) for course in found}
+
+
 def current_version(session: Session, clinic_id: uuid.UUID, course_id: uuid.UUID) -> PlanVersion | None:
     query = select(PlanVersion).where(
         PlanVersion.clinic_id == clinic_id, PlanVersion.course_id == course_id, PlanVersion.current.is_(True)

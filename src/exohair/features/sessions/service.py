@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from exohair.db.models import Clinic, Patient, ProductLot, TherapySession
 from exohair.domain import safety
 from exohair.domain.access import Actor, Permission, Role, require
+from exohair.domain.calendar import ChemoCalendar
 from exohair.domain.errors import Conflict, InvalidInput, NotFound
 from exohair.features.charts import audit_chart, audit_search, edit_versioned, open_chart, open_record
 from exohair.features.clearances import repository as clearances
@@ -162,11 +163,13 @@ def gates_on_planned_days(
     clinic_id = rows[0].clinic_id
     assert all(r.clinic_id == clinic_id and r.planned_on is not None for r in rows)
     ids = list({r.patient_id for r in rows})
+    courses = plans.courses_with_changes(session, clinic_id, list({r.course_id for r in rows}))
     found = _GateRecords(
         session.get_one(Clinic, clinic_id),
         labs.latest_before_each(session, clinic_id, ids, at),
         clearances.current_each(session, clinic_id, ids),
         consents.latest_each(session, clinic_id, ids, "treatment"),
+        {course_id: inputs.calendar_of(knowledge, course, changes) for course_id, (course, changes) in courses.items()},
     )
     return [
         _gate_with(session, knowledge, found, row, None, on=row.planned_on, at=at)  # type: ignore[arg-type]
@@ -180,6 +183,7 @@ class _GateRecords:
     labs: Mapping[uuid.UUID, Any]
     clearances: Mapping[uuid.UUID, Any]
     consents: Mapping[uuid.UUID, Any]
+    calendars: Mapping[uuid.UUID, ChemoCalendar] | None = None  # by course; None: read per session
 
 
 def _gate(
@@ -206,8 +210,11 @@ def _gate_with(
     at: datetime,
 ) -> safety.GateResult:
     patient = session.get_one(Patient, row.patient_id)
-    course = plans.course(session, row.clinic_id, row.course_id)
-    calendar = inputs.course_calendar(session, knowledge, course) if course is not None else None
+    if found.calendars is not None:
+        calendar = found.calendars.get(row.course_id)
+    else:
+        course = plans.course(session, row.clinic_id, row.course_id)
+        calendar = inputs.course_calendar(session, knowledge, course) if course is not None else None
     context = safety.SessionContext(
         facts=inputs.patient_facts(patient, on),
         labs=_labs(found.labs.get(row.patient_id)),

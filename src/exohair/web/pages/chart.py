@@ -45,9 +45,12 @@ def chart(
     full = None
     try:
         stored = plans.current_plan(ctx.session, ctx.actor, patient.id, ctx.knowledge, at=ctx.at)
-        full, values["plan_version"] = stored.full, stored.version
+        full, values["plan_version"], values["course_id"] = stored.full, stored.version, stored.course.id
     except NotFound:
-        values["plan_version"] = None
+        values["plan_version"], values["course_id"] = None, None
+    values["may_manage_course"] = Permission.MANAGE_COURSE in allowed
+    moved = request.query_params.get("moved", "")
+    values["moved"] = int(moved) if moved.isdigit() else None
     today = clinic_today(ctx)
     if tab == "timeline":
         rows = sessions.find_sessions(ctx.session, ctx.actor, at=ctx.at, patient_id=patient.id, limit=500)

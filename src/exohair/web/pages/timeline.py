@@ -21,6 +21,7 @@ class Event:
     detail: str = ""
     until: date | None = None  # for windows (nadir)
     past: bool = False
+    href: str | None = None
 
 
 def timeline(
@@ -52,7 +53,8 @@ def timeline(
         if day is None:
             continue
         states = {"planned": "planned", "performed": "performed", "cancelled": f"cancelled: {row.cancel_reason or ''}"}
-        events.append(Event(day, "session", row.label, states.get(row.status, row.status), past=day < today))
+        events.append(Event(day, "session", row.label, states.get(row.status, row.status), past=day < today,
+                            href=f"/sessions/{row.id}"))  # fmt: skip
     for lab in labs:
         values = [
             f"ANC {lab.anc_per_ul:,.0f}/µL" if lab.anc_per_ul is not None else "",
