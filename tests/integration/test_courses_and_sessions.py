@@ -214,6 +214,25 @@ def _nadir_day(session, started) -> date:
     return first.nadir.start + timedelta(days=1)
 
 
+def test_labs_are_judged_on_the_sessions_day_not_on_the_day_the_gate_is_checked(db_session, world, started):
+    """Counts drawn today are fresh for a session today, stale for one later than the allowed age, and a session
+    entered after the fact is judged by the counts of its own day."""
+    row = _first_session(db_session, started.course)
+    _, lot = ready_for_sessions(db_session, world, on=NOW.date())  # counts drawn the day before NOW
+    max_hours = KNOWLEDGE.gates.labs_max_age_hours
+    later = NOW.date() + timedelta(days=max_hours // 24 + 2)
+    today = sessions.check_gate(db_session, world.actor(Role.CLINICIAN), row.id, KNOWLEDGE, on=NOW.date(), at=NOW,
+                                product_lot_id=lot.id)  # fmt: skip
+    assert "labs_stale" not in today.codes
+    ahead = sessions.check_gate(db_session, world.actor(Role.CLINICIAN), row.id, KNOWLEDGE, on=later, at=NOW,
+                                product_lot_id=lot.id)  # fmt: skip
+    assert "labs_stale" in ahead.codes
+    afterwards = NOW + timedelta(days=30)  # entered a month later: the counts of NOW still judge the day of NOW
+    back = sessions.check_gate(db_session, world.actor(Role.CLINICIAN), row.id, KNOWLEDGE, on=NOW.date(),
+                               at=afterwards, product_lot_id=lot.id)  # fmt: skip
+    assert "labs_stale" not in back.codes
+
+
 def test_a_session_with_nothing_on_file_is_refused_with_every_reason(db_session, world, started):
     row = _first_session(db_session, started.course)
     lot = products.add_lot(

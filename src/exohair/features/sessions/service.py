@@ -11,8 +11,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -190,9 +191,10 @@ def _gate(
     session: Session, knowledge: Knowledge, row: TherapySession, lot: ProductLot | None, *, on: date, at: datetime
 ) -> safety.GateResult:
     clinic_id, patient = row.clinic_id, row.patient_id
+    clinic = session.get_one(Clinic, clinic_id)
     found = _GateRecords(
-        session.get_one(Clinic, clinic_id),
-        {patient: labs.latest_before(session, clinic_id, patient, at)},
+        clinic,
+        {patient: labs.latest_before(session, clinic_id, patient, judged_at(clinic, on, at))},
         {patient: clearances.current(session, clinic_id, patient)},
         {patient: consents.latest(session, clinic_id, patient, "treatment")},
     )
@@ -226,7 +228,18 @@ def _gate_with(
         calendar=calendar,
         current_consent_version=found.clinic.consent_document_version,
     )
-    return safety.gate_session(context, on, at, knowledge.gates)
+    return safety.gate_session(context, on, judged_at(found.clinic, on, at), knowledge.gates)
+
+
+def judged_at(clinic: Clinic, on: date, at: datetime) -> datetime:
+    """The instant the labs of a session on `on` are judged at. Today: now. Another day: the end of that day in
+    the clinic's time zone. Judging a future day's session by today's clock made week-old counts look fresh on the
+    worklist and the checklist; the end of the day is the cautious end (counts must be recent enough for a session
+    at any hour of it), and for a session entered afterwards it lets that day's own counts count."""
+    if on == inputs.clinic_today(clinic, at):
+        return at
+    zone = ZoneInfo(clinic.timezone)
+    return datetime.combine(on + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC) - timedelta(microseconds=1)
 
 
 def _labs(row: Any) -> safety.Labs | None:
