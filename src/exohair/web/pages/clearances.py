@@ -15,7 +15,7 @@ from exohair.features.clearances.schemas import ClearanceDecline, ClearanceRevok
 from exohair.features.patients import service as patients
 from exohair.features.plans import service as plans
 from exohair.web.deps import Ctx, Signed
-from exohair.web.pages.forms import parse, posted_form
+from exohair.web.pages.forms import form_refusal, parse, posted_form
 from exohair.web.pages.rendering import clinic_today, render
 
 router = APIRouter(prefix="/clearances")
@@ -50,10 +50,7 @@ def decide(request: Request, ctx: Signed, clearance_id: uuid.UUID, decision: str
         try:
             act(ctx.session, ctx.actor, clearance_id, data, at=ctx.at)
         except DomainError as refused:
-            if refused.http_status in (401, 403, 404):
-                raise
-            ctx.session.rollback()
-            errors = {"": refused.message}
+            errors = {"": form_refusal(ctx, refused)}
         else:
             ctx.commit(None)
             return RedirectResponse(f"/clearances/{clearance_id}?done={decision}", status_code=303)

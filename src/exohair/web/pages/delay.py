@@ -19,7 +19,7 @@ from exohair.features.patients import service as patients
 from exohair.features.plans import service as plans
 from exohair.features.plans.service import Move
 from exohair.web.deps import Ctx, Signed
-from exohair.web.pages.forms import parse, posted_form
+from exohair.web.pages.forms import form_refusal, parse, posted_form
 from exohair.web.pages.rendering import render
 
 router = APIRouter(prefix="/courses")
@@ -47,10 +47,8 @@ def record(request: Request, ctx: Signed, course_id: uuid.UUID, form: Posted) ->
         result = courses.record_infusion(ctx.session, ctx.actor, course_id, data, ctx.knowledge, at=ctx.at,
                                          preview=preview)  # fmt: skip
     except DomainError as refused:
-        if refused.http_status in (401, 403, 404):
-            raise
-        ctx.session.rollback()
-        return _page(request, ctx, course_id, sent=form, errors={"": refused.message}, moves=None, status_code=422)
+        errors = {"": form_refusal(ctx, refused)}
+        return _page(request, ctx, course_id, sent=form, errors=errors, moves=None, status_code=422)
     if preview:
         return _page(request, ctx, course_id, sent=form, errors={}, moves=list(result.moves))
     ctx.commit(None)

@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 from fastapi import HTTPException, Request
 from pydantic import BaseModel, ValidationError
 
+from exohair.domain.errors import DomainError
+from exohair.web.deps import Ctx
 from exohair.web.pages.rendering import CSRF_FIELD, CSRF_HEADER, csrf_valid
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -36,6 +38,15 @@ def parse(model: type[Model], fields: Mapping[str, Any]) -> tuple[Model | None, 
             field = str(problem["loc"][0]) if problem["loc"] else ""
             errors.setdefault(field, _plain(problem["msg"]))
         return None, errors
+
+
+def form_refusal(ctx: Ctx, error: DomainError) -> str:
+    """The sentence a form shows for a refused action (a stale edit, a rule of the record), after undoing the
+    attempt; refusals of access (401, 403, 404) are raised again, to answer with the error page instead."""
+    if error.http_status in (401, 403, 404):
+        raise error
+    ctx.session.rollback()
+    return error.message
 
 
 def _plain(message: str) -> str:

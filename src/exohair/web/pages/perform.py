@@ -19,7 +19,7 @@ from exohair.features.products import service as products
 from exohair.features.sessions import service as sessions
 from exohair.features.sessions.schemas import SCALP_SITES, PerformIn
 from exohair.web.deps import Ctx, Signed
-from exohair.web.pages.forms import parse, posted_form
+from exohair.web.pages.forms import form_refusal, parse, posted_form
 from exohair.web.pages.rendering import clinic_today, render
 
 router = APIRouter(prefix="/sessions")
@@ -59,10 +59,7 @@ def perform(request: Request, ctx: Signed, session_id: uuid.UUID, form: Posted) 
             ctx.session.rollback()
             refused, errors = gate.result, {"": _refusal_sentence(ctx)}
         except DomainError as error:
-            if error.http_status in (401, 403, 404):
-                raise
-            ctx.session.rollback()
-            errors = {"": error.message}
+            errors = {"": form_refusal(ctx, error)}
         else:
             ctx.commit(None)
             return RedirectResponse(f"/sessions/{session_id}?done=1", status_code=303)
