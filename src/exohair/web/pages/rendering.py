@@ -48,7 +48,9 @@ _env = Environment(
 )
 
 
-def _long_date(day: date | datetime | None) -> str:
+def _long_date(day: date | datetime | str | None) -> str:
+    if isinstance(day, str):  # an ISO date as stored in a plan version's list of moves
+        day = date.fromisoformat(day)
     return day.strftime("%a %-d %b %Y") if day is not None else "—"
 
 
