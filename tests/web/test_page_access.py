@@ -104,6 +104,16 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_back(api, ada_chart, path):
     assert path.split("?")[0] in answer.headers["location"]
 
 
+@pytest.mark.parametrize("path", PAGES)
+def test_a_made_up_token_is_sent_to_sign_in_on_every_page(api, ada_chart, ada_clearance, path):
+    """Pages check the credential inside the route, as the API does (web/deps.py): none may answer without it."""
+    path = path.replace("CHART", ada_chart).replace("CLEARANCE", ada_clearance)
+    path = path.replace("SESSION", _first_session(api)).replace("DELAY", f"/courses/{_course_id(api)}/infusion")
+    answer = api.anonymous().get(path, headers={"Authorization": "Bearer exo_madeup"}, follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/sign-in?next=")
+
+
 def test_a_chart_visit_is_audited_naming_the_patient(api, ada_chart):
     before = _entries_naming(api, api.world.ada.id)
     assert api.as_(CL).get(ada_chart).status_code == 200
