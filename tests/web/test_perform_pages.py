@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from exohair.db.models import TherapySession
+from exohair.db.models import AdverseEvent, TherapySession
 from exohair.domain.access import Role
 from exohair.features.courses import service as courses
 from exohair.features.courses.schemas import CourseIn
@@ -115,3 +115,40 @@ def test_the_coordinator_sees_the_checklist_but_cannot_record_or_override(api, c
 def test_another_patient_and_another_clinic_get_the_made_up_answer(api, first):
     for outsider in (api.as_bea(), api.as_(CL, clinic="south")):
         assert outsider.get(f"/sessions/{first.id}", follow_redirects=False).status_code == 404
+
+
+def test_after_a_session_the_clinician_reports_an_adverse_event_traced_to_its_lot(api, first):
+    page = api.as_(CL).get(f"/sessions/{first.id}")
+    data = _perform_form(page.text) | {"dose_ml": "2", "site_vertex": "1"}
+    assert api.as_(CL).post(f"/sessions/{first.id}/perform", data=data, follow_redirects=False).status_code == 303
+    performed = api.as_(CL).get(f"/sessions/{first.id}").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', performed).group(1)
+    event = {"csrf": csrf, "ctcae_term": "Scalp pain", "onset_on": NOW.date().isoformat(), "grade": "1",
+             "relatedness": "possible"}  # fmt: skip
+    unsure = api.as_(CL).post(f"/sessions/{first.id}/adverse-events", data=event)
+    assert unsure.status_code == 422
+    assert 'id="ae-serious-error"' in unsure.text
+    assert 'value="Scalp pain"' in unsure.text  # kept
+    done = api.as_(CL).post(f"/sessions/{first.id}/adverse-events", data=event | {"serious": "no"},
+                            follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303
+    api.session.expire_all()
+    stored = api.session.scalars(select(AdverseEvent)).one()
+    row = api.session.get_one(TherapySession, first.id)
+    assert (stored.session_id, stored.product_lot_id, stored.grade, stored.serious) == (
+        row.id,
+        row.product_lot_id,
+        1,
+        False,
+    )
+
+
+def test_the_coordinator_may_not_report_an_adverse_event(api, first):
+    page = api.as_(CO).get(f"/sessions/{first.id}")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    answer = api.as_(CO).post(f"/sessions/{first.id}/adverse-events", data={
+        "csrf": csrf, "ctcae_term": "Scalp pain", "onset_on": NOW.date().isoformat(), "grade": "1",
+        "relatedness": "possible", "serious": "no"})  # fmt: skip
+    assert answer.status_code == 403
+    api.session.expire_all()
+    assert api.session.scalars(select(AdverseEvent)).all() == []

@@ -13,6 +13,8 @@ from fastapi.responses import RedirectResponse, Response
 from exohair.domain.access import ROLE_PERMISSIONS, Permission
 from exohair.domain.errors import DomainError
 from exohair.domain.safety import GateReason, GateRefused, GateResult
+from exohair.features.adverse_events import service as adverse_events
+from exohair.features.adverse_events.schemas import AdverseEventIn
 from exohair.features.labs import service as labs
 from exohair.features.patients import service as patients
 from exohair.features.products import service as products
@@ -68,6 +70,27 @@ def perform(request: Request, ctx: Signed, session_id: uuid.UUID, form: Posted) 
     return _page(request, ctx, session_id, on=on, lot=lot, sent=form, errors=errors, refused=refused, status_code=422)
 
 
+@router.post("/{session_id}/adverse-events")
+def report_adverse_event(request: Request, ctx: Signed, session_id: uuid.UUID, form: Posted) -> Response:
+    """An adverse event after this session: the lot is taken from the session, for traceability."""
+    row = sessions.get_session(ctx.session, ctx.actor, session_id, at=ctx.at)
+    fields: dict[str, Any] = dict(form) | {"session_id": str(row.id), "serious": form.get("serious") == "yes"}
+    if form.get("serious") not in ("yes", "no"):
+        fields.pop("serious")  # asked, not defaulted: the model reports it missing
+    data, errors = parse(AdverseEventIn, fields)
+    if data is not None:
+        try:
+            adverse_events.report_adverse_event(ctx.session, ctx.actor, row.patient_id, data, at=ctx.at)
+        except DomainError as error:
+            errors = {"": form_refusal(ctx, error)}
+        else:
+            ctx.commit(None)
+            return RedirectResponse(f"/sessions/{session_id}?reported=1", status_code=303)
+    ae_errors = {f"ae_{key}" if key else "ae": message for key, message in errors.items()}
+    return _page(request, ctx, session_id, on=None, lot=None, sent={f"ae_{k}": v for k, v in form.items()},
+                 errors=ae_errors, status_code=422)  # fmt: skip
+
+
 def _refusal_sentence(ctx: Ctx) -> str:
     if Permission.OVERRIDE_GATE in ROLE_PERMISSIONS[ctx.actor.role]:
         return "The gate refused this session. Choose another day, or go ahead with a written reason below."
@@ -104,6 +127,8 @@ def _page(
                   refused=refused, latest=latest[0] if latest else None, sites=SCALP_SITES, sent=sent,
                   errors=errors, may_perform=Permission.PERFORM_SESSION in allowed,
                   may_override=Permission.OVERRIDE_GATE in allowed, done=request.query_params.get("done"),
+                  may_report=Permission.RECORD_ADVERSE_EVENT in allowed,
+                  reported=request.query_params.get("reported"),
                   status_code=status_code)  # fmt: skip
 
 
