@@ -18,6 +18,8 @@ from exohair.features.clearances import service as clearances
 from exohair.features.clearances.schemas import ClearanceRevoke
 from exohair.features.courses import service as courses
 from exohair.features.courses.schemas import CourseIn, InfusionRecordIn, PlanChangeIn
+from exohair.features.labs import service as labs
+from exohair.features.labs.schemas import LabsIn
 from exohair.features.plans import inputs, repository
 from exohair.features.plans import service as plans
 from exohair.features.products import service as products
@@ -231,6 +233,23 @@ def test_labs_are_judged_on_the_sessions_day_not_on_the_day_the_gate_is_checked(
     back = sessions.check_gate(db_session, world.actor(Role.CLINICIAN), row.id, KNOWLEDGE, on=NOW.date(),
                                at=afterwards, product_lot_id=lot.id)  # fmt: skip
     assert "labs_stale" not in back.codes
+
+
+def test_the_worklists_batch_gate_answers_as_the_one_session_gate_for_past_and_future_days(db_session, world, started):
+    rows = sorted(
+        (r for r in db_session.scalars(select(TherapySession).where(TherapySession.course_id == started.course.id))
+         if r.planned_on is not None),
+        key=lambda r: r.planned_on,
+    )  # fmt: skip
+    ready_for_sessions(db_session, world, on=rows[0].planned_on)
+    at = NOW + timedelta(days=30)  # the first session's day is past; later ones are not
+    later = NOW.replace(hour=8) + timedelta(days=(rows[0].planned_on - NOW.date()).days + 5)  # after the first day
+    drawn = LabsIn(taken_at=later, anc_per_ul=900)  # low: judging the first session by it would refuse it
+    labs.record_labs(db_session, world.actor(Role.CLINICIAN), world.ada.id, drawn, at=at)
+    batch = sessions.gates_on_planned_days(db_session, KNOWLEDGE, rows, at=at)
+    one = [sessions.check_gate(db_session, world.actor(Role.CLINICIAN), r.id, KNOWLEDGE, on=r.planned_on, at=at)
+           for r in rows]  # fmt: skip
+    assert [b.codes for b in batch] == [o.codes for o in one]
 
 
 def test_a_session_with_nothing_on_file_is_refused_with_every_reason(db_session, world, started):

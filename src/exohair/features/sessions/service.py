@@ -158,11 +158,16 @@ def gates_on_planned_days(
 ) -> list[safety.GateResult]:
     """The gate of each session on its planned day, with no lot yet, for sessions the caller has already been
     allowed to see (a worklist's page; the caller audits what it shows). The records the gate reads are fetched
-    for all the sessions' patients at once, by the same queries (and orderings) as for one."""
+    for all the sessions' patients at once, by the same queries (and orderings) as for one.
+
+    The counts read at once are the latest drawn by now, which are the ones each session is judged by when it is
+    planned for today or later. A session planned for a day already past is judged by the counts of that day, so
+    it goes through the one-session gate, which reads them."""
     if not rows:
         return []
     clinic_id = rows[0].clinic_id
     assert all(r.clinic_id == clinic_id and r.planned_on is not None for r in rows)
+    today = inputs.clinic_today(session.get_one(Clinic, clinic_id), at)
     ids = list({r.patient_id for r in rows})
     courses = plans.courses_with_changes(session, clinic_id, list({r.course_id for r in rows}))
     found = _GateRecords(
@@ -174,6 +179,8 @@ def gates_on_planned_days(
     )
     return [
         _gate_with(session, knowledge, found, row, None, on=row.planned_on, at=at)  # type: ignore[arg-type]
+        if row.planned_on >= today  # type: ignore[operator]
+        else _gate(session, knowledge, row, None, on=row.planned_on, at=at)  # type: ignore[arg-type]
         for row in rows
     ]
 

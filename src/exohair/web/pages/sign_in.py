@@ -98,8 +98,7 @@ def sign_out(
 @router.get("/")
 def home(request: Request, ctx: Signed) -> Response:
     role = ctx.actor.role
+    ctx.commit(None)  # commits the token's last-used time; this page reads no patient data
     if role in HOME:
-        ctx.commit(None)
         return RedirectResponse(HOME[role], status_code=303)
-    ctx.commit(None)
     return render(request, "home.html", actor=ctx.actor, display_name=ctx.user.display_name, title="exohair")
