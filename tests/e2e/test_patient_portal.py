@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from icalendar import Calendar
+
 from pages import PHONE, check, open_page, sign_in
 
 pytestmark = pytest.mark.browser

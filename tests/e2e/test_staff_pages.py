@@ -4,8 +4,9 @@ page security policy. Screenshots of these pages go to docs/screenshots/."""
 from __future__ import annotations
 
 import pytest
-from pages import check, open_page, sign_in
 from playwright.sync_api import expect
+
+from pages import check, open_page, sign_in
 
 pytestmark = pytest.mark.browser
 COORDINATOR = ("coordinator@demo.exohair.example", "demo-coordinator-only")
