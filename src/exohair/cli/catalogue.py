@@ -30,7 +30,7 @@ def list_regimens(format: ListFormat = typer.Option(ListFormat.table, "--format"
                 "synonyms": list(r.synonyms),
                 "cia_risk": r.cia_risk.value,
                 "cycles": r.total_cycles,
-                "p_grade2": r.p_grade2.value,
+                "p_grade2": r.p_grade2.value if r.p_grade2 else None,  # catalogue entries always have one
             }
             for r in entries
         ]
@@ -54,7 +54,9 @@ def show_regimen(name: str) -> None:
     if r.synonyms:
         out.print(f"Also called: {', '.join(r.synonyms)}")
     out.print(f"Schedule and doses: {basis_text(r.schedule_basis)}")
-    out.print(f"P(grade ≥2 alopecia) without intervention: {r.p_grade2.value:.0%}  {basis_text(r.p_grade2.basis)}")
+    if r.p_grade2 is not None:  # the loader requires it of catalogue entries; only custom regimens lack it
+        grade2 = r.p_grade2
+        out.print(f"P(grade ≥2 alopecia) without intervention: {grade2.value:.0%}  {basis_text(grade2.basis)}")
     if r.scalp_cooling_success:
         c = r.scalp_cooling_success
         out.print(f"Scalp-cooling success: {c.low:.0%}–{c.high:.0%}  {basis_text(c.basis)}")

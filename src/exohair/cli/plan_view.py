@@ -68,9 +68,10 @@ def _render_problems(full: FullPlan, out: Console) -> None:
 
 def _render_risk(full: FullPlan, out: Console) -> None:
     risk = full.risk
+    chance = f"[bold]{risk.p_grade2:.0%}[/]" if risk.p_grade2 is not None else "not known for a custom regimen"
     lines = [
-        f"Chance of losing half or more of the hair without intervention (CTCAE grade ≥2): "
-        f"[bold]{risk.p_grade2:.0%}[/] ({risk.risk_class.value} risk regimen)",
+        f"Chance of losing half or more of the hair without intervention (CTCAE grade ≥2): {chance} "
+        f"({risk.risk_class.value} risk regimen)",
         f"Hair loss expected to start around {risk.expected_onset:%d %b %Y}; "
         f"regrowth to start around {risk.expected_regrowth_start:%d %b %Y}.",
     ]

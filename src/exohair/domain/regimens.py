@@ -77,7 +77,9 @@ class Regimen:
     phases: tuple[Phase, ...]
     cia_risk: CiaRisk
     schedule_basis: Basis  # where the drugs, doses and schedule come from
-    p_grade2: Sourced  # probability of CTCAE grade >= 2 alopecia without intervention
+    # Probability of CTCAE grade >= 2 alopecia without intervention; None for a custom regimen, which has no
+    # published figure (custom_regimens.py).
+    p_grade2: Sourced | None
     scalp_cooling_success: SourcedRange | None  # P(keeping >= 50% of hair with cooling), where known
     note: str = ""
 

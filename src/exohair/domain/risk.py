@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from exohair.domain.calendar import ChemoCalendar
-from exohair.domain.evidence import Basis, Sourced, SourcedRange
+from exohair.domain.evidence import Basis, Evidence, Sourced, SourcedRange
 from exohair.domain.patients import ConditionNote, PatientFacts
 from exohair.domain.regimens import CiaRisk, Regimen
 
@@ -37,7 +37,7 @@ class BasisLine(NamedTuple):  # a NamedTuple for speed, as calendar.DateWindow
 class RiskEstimate:
     regimen_id: str
     risk_class: CiaRisk
-    p_grade2: float  # probability of CTCAE grade >= 2 alopecia without intervention
+    p_grade2: float | None  # probability of CTCAE grade >= 2 alopecia without intervention; None when unknown
     expected_onset: date
     expected_regrowth_start: date
     scalp_cooling_success: SourcedRange | None
@@ -61,9 +61,7 @@ def estimate_cia_risk(regimen: Regimen, calendar: ChemoCalendar, facts: PatientF
     threshold = model.docetaxel_persistent_threshold_mg_m2
     persistent = docetaxel >= threshold.value
     basis = [
-        BasisLine(
-            "P(grade >= 2 alopecia) without intervention", f"{regimen.p_grade2.value:.0%}", regimen.p_grade2.basis
-        ),
+        _p_grade2_line(regimen),
         BasisLine("Regimen drugs, doses and schedule", regimen.name, regimen.schedule_basis),
         BasisLine(
             "Onset of hair loss after the first dose", f"{model.onset_days.value:g} days", model.onset_days.basis
@@ -86,7 +84,7 @@ def estimate_cia_risk(regimen: Regimen, calendar: ChemoCalendar, facts: PatientF
     return RiskEstimate(
         regimen.id,
         regimen.cia_risk,
-        regimen.p_grade2.value,
+        regimen.p_grade2.value if regimen.p_grade2 is not None else None,
         onset,
         regrowth,
         regimen.scalp_cooling_success,
@@ -95,6 +93,18 @@ def estimate_cia_risk(regimen: Regimen, calendar: ChemoCalendar, facts: PatientF
         notes,
         tuple(basis),
     )
+
+
+def _p_grade2_line(regimen: Regimen) -> BasisLine:
+    quantity = "P(grade >= 2 alopecia) without intervention"
+    if regimen.p_grade2 is not None:
+        return BasisLine(quantity, f"{regimen.p_grade2.value:.0%}", regimen.p_grade2.basis)
+    # A custom regimen: its risk class is its highest-risk agent's, and that agent's basis is the one shown.
+    return BasisLine(quantity, f"not known; {regimen.cia_risk.value}-risk agents", _class_basis(regimen))
+
+
+def _class_basis(regimen: Regimen) -> Basis:
+    return Basis(f"No published figure for this combination. {regimen.note}", Evidence.D)
 
 
 def _range(value: SourcedRange) -> str:

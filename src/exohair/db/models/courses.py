@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -28,7 +30,10 @@ class ChemoCourse(Identified, ClinicScoped, Versioned, Timestamped, Base):
     patient_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("patients.id", ondelete="RESTRICT"), nullable=False, index=True
     )
-    regimen_id: Mapped[str] = mapped_column(String(60), nullable=False)  # a knowledge-base regimen id
+    regimen_id: Mapped[str] = mapped_column(String(60), nullable=False)  # a knowledge-base regimen id, or "custom"
+    # A regimen the catalogue does not hold, as domain.custom_regimens.CustomSchedule.as_json wrote it; null for
+    # catalogue regimens. Kept with the course: the plan must be rebuilt from it for as long as the course exists.
+    custom_regimen: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     first_infusion: Mapped[date] = mapped_column(Date, nullable=False)  # as planned: it identifies the course
     # Derived from the calendar and kept in step with every recorded change, so lists can filter patients by
     # "before / in / after chemo" in SQL instead of rebuilding thousands of calendars.

@@ -5,6 +5,7 @@ sees which sessions would move before saving."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -15,6 +16,7 @@ from exohair.domain.calendar import build_chemo_calendar, change_for_actual_date
 from exohair.domain.errors import Conflict, NotFound
 from exohair.features.audit.service import dry_run
 from exohair.features.charts import audit_chart, audit_search, edit_versioned, expect_version, open_chart, open_record
+from exohair.features.courses.regimens import course_regimen, requested_regimen
 from exohair.features.courses.schemas import CourseIn, InfusionRecordIn, PlanChangeIn
 from exohair.features.plans import inputs, repository
 from exohair.features.plans.service import Replanned, make_version
@@ -28,13 +30,19 @@ def start_course(
     if repository.active_course(session, actor.clinic_id, patient.id) is not None:
         raise Conflict("This patient already has an active chemo course; stop it before starting another.",
                        code="course_active")  # fmt: skip
-    regimen = knowledge.regimen(data.regimen)
+    regimen = requested_regimen(knowledge, data)
     knowledge.protocol(data.protocol)  # unknown names fail before anything is written
     calendar = build_chemo_calendar(regimen, data.first_infusion)
+    custom = None
+    if data.custom_regimen is not None:  # stored with agents by id, so a renamed synonym cannot change it
+        schedule = data.custom_regimen.schedule()
+        agent_ids = tuple(dict.fromkeys(knowledge.agent(a).id for a in schedule.agent_ids))
+        custom = replace(schedule, agent_ids=agent_ids).as_json()
     course = ChemoCourse(
         clinic_id=actor.clinic_id,
         patient_id=patient.id,
         regimen_id=regimen.id,
+        custom_regimen=custom,
         first_infusion=data.first_infusion,
         end_of_chemo=calendar.end_of_chemo,
         last_cytotoxic_infusion=calendar.last_cytotoxic_infusion,
@@ -44,7 +52,8 @@ def start_course(
     session.flush()
     audit_chart(
         session, actor, "create", "chemo_course", course.id, patient_id=patient.id, at=at,
-        changes={"regimen_id": [None, regimen.id], "first_infusion": [None, data.first_infusion.isoformat()]},
+        changes={"regimen_id": [None, regimen.id], "first_infusion": [None, data.first_infusion.isoformat()],
+                 **({"custom_regimen": [None, regimen.name]} if custom else {})},
     )  # fmt: skip
     return make_version(
         session, actor, knowledge, course, reason="Course started.", at=at,
@@ -91,7 +100,7 @@ def _record(
     if data.given_on is not None:
         # Measured against the calendar without any earlier record of this same infusion: it replaces that record.
         others = [r for r in records if (r.cycle, r.day) != (data.cycle, data.day)]
-        regimen = knowledge.regimen(course.regimen_id)
+        regimen = course_regimen(knowledge, course.regimen_id, course.custom_regimen)
         calendar = build_chemo_calendar(regimen, course.first_infusion, inputs.infusion_changes(others))
         delay = change_for_actual_date(calendar, data.cycle, data.day, data.given_on).delay_days
     record = InfusionRecord(

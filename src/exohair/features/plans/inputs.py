@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from exohair.db.models import ChemoCourse, Clinic, Patient
+from exohair.db.models import ChemoCourse, Clinic
 from exohair.domain.calendar import ChemoCalendar, InfusionChange, build_chemo_calendar
 from exohair.domain.closures import ClinicClosures
 from exohair.domain.patients import PatientFacts
 from exohair.domain.planning import PerformedSession
 from exohair.domain.protocols import SessionKind
+from exohair.features.courses.regimens import course_regimen
 from exohair.features.plans import repository
 from exohair.knowledge import Knowledge
 
@@ -66,14 +67,28 @@ def course_calendar(session: Session, knowledge: Knowledge, course: ChemoCourse)
 
 def calendar_of(knowledge: Knowledge, course: ChemoCourse, records: Iterable[InfusionFacts]) -> ChemoCalendar:
     """The course's calendar from its infusion records as read (in recorded order)."""
-    return build_chemo_calendar(knowledge.regimen(course.regimen_id), course.first_infusion, infusion_changes(records))
+    regimen = course_regimen(knowledge, course.regimen_id, course.custom_regimen)
+    return build_chemo_calendar(regimen, course.first_infusion, infusion_changes(records))
 
 
 def clinic_closures(session: Session, clinic: Clinic) -> ClinicClosures:
     return ClinicClosures(frozenset(clinic.closed_weekdays), frozenset(repository.closed_days(session, clinic)))
 
 
-def patient_facts(patient: Patient, on: date) -> PatientFacts:
+class PatientRecord(Protocol):
+    """A patient row, or a patient being registered (PatientIn): what the planner needs to know of them."""
+
+    @property
+    def date_of_birth(self) -> date: ...
+    @property
+    def aga_stage(self) -> str | None: ...
+    @property
+    def conditions(self) -> list[str]: ...
+    @property
+    def anticoagulated(self) -> bool: ...
+
+
+def patient_facts(patient: PatientRecord, on: date) -> PatientFacts:
     born = patient.date_of_birth
     age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
     aga = bool(patient.aga_stage and patient.aga_stage.strip().lower() not in ("", "none", "0", "i-0"))

@@ -23,6 +23,7 @@ from exohair.domain.full_plan import FullPlan
 from exohair.domain.planning import PlannedSession, TherapyPlan, plan_sessions
 from exohair.domain.risk import estimate_cia_risk
 from exohair.features.charts import audit_chart, open_chart
+from exohair.features.courses.regimens import course_regimen
 from exohair.features.plans import inputs, repository
 from exohair.knowledge import Knowledge
 
@@ -175,7 +176,7 @@ def rebuild(
     closures: ClinicClosures,
 ) -> FullPlan:
     """Recompute `version` from its inputs and lay the session rows over it (moved by hand, performed, cancelled)."""
-    regimen = knowledge.regimen(course.regimen_id)
+    regimen = course_regimen(knowledge, course.regimen_id, course.custom_regimen)
     protocol = knowledge.protocol(version.protocol_id)
     calendar = inputs.course_calendar(session, knowledge, course)
     facts = inputs.patient_facts(patient, version.planned_from)
