@@ -55,13 +55,15 @@ def expected(path: str, role: Role) -> int:
         return 200 if role in STAFF else 403  # a request: read by staff, decided by the oncologist
     if path.startswith("/sessions/"):
         return 200 if role in STAFF else 403  # the gate's checklist is clinical: staff only
+    if path == "/intake":
+        return 200 if role in (CO, CL) else 403  # those who may register a patient and start a course
     if path.startswith("/courses/"):
         return 200 if role in (CO, CL) else 403  # those who may record a delay
     return 200 if role in STAFF else 403  # /today
 
 
 PAGES = ["/", "/today", "/patients", "CHART", "CHART?tab=plan", "CHART?tab=consent", "CHART?tab=billing", "/my/plan",
-         "/my/guide", "/clearances", "CLEARANCE", "SESSION", "DELAY"]  # fmt: skip
+         "/my/guide", "/clearances", "CLEARANCE", "SESSION", "DELAY", "/intake"]  # fmt: skip
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -25,15 +25,20 @@ MAX_PAGE = 200
 
 
 def register_patient(session: Session, actor: Actor, data: PatientIn, *, at: datetime) -> Patient:
-    require(actor, Permission.WRITE_PATIENT)
-    if repository.by_mrn(session, actor.clinic_id, data.mrn) is not None:
-        raise Conflict(f"MRN {data.mrn} is already registered in this clinic.", code="mrn_exists")
+    ensure_mrn_free(session, actor, data.mrn)
     patient = Patient(clinic_id=actor.clinic_id, **data.model_dump())
     session.add(patient)
     session.flush()
     changes = {field: [None, str(value)] for field, value in data.model_dump().items() if value is not None}
     _audit(session, actor, "create", patient.id, at, changes)
     return patient
+
+
+def ensure_mrn_free(session: Session, actor: Actor, mrn: str) -> None:
+    """Refuse an MRN this clinic has registered. Asked only by those who may register patients, of their clinic."""
+    require(actor, Permission.WRITE_PATIENT)
+    if repository.by_mrn(session, actor.clinic_id, mrn) is not None:
+        raise Conflict(f"MRN {mrn} is already registered in this clinic.", code="mrn_exists")
 
 
 def get_patient(session: Session, actor: Actor, patient_id: uuid.UUID, *, at: datetime) -> Patient:

@@ -21,19 +21,39 @@ from exohair.features.labs import service as labs
 from exohair.features.patients import service as patients
 from exohair.features.plans import service as plans
 from exohair.features.sessions import service as sessions
-from exohair.web.deps import Signed
+from exohair.web.deps import Ctx, Signed
 from exohair.web.pages.rendering import clinic_today, render
 from exohair.web.pages.timeline import timeline
 
 router = APIRouter()
 TABS = {"timeline": "Timeline", "plan": "Plan", "consent": "Consent and clearance", "billing": "Billing"}
 TAB_PERMISSION = {"billing": Permission.READ_BILLING}
+SAVED = {
+    "estimate": "Saved: a new estimate of the current plan.",
+    "plan": "Saved: the payment plan.",
+    "payment": "Saved: the payment.",
+    "cancelled": "The payment plan is cancelled; payments made stay on file.",
+}
 
 
 @router.get("/patients/{patient_id}")
 def chart(
     request: Request, ctx: Signed, patient_id: uuid.UUID, tab: Annotated[str, Query(max_length=20)] = "timeline"
 ) -> Response:
+    return chart_page(request, ctx, patient_id, tab)
+
+
+def chart_page(
+    request: Request,
+    ctx: Ctx,
+    patient_id: uuid.UUID,
+    tab: str,
+    *,
+    sent: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The chart on one tab; a form on it that was refused comes back with what was `sent` and its `errors`."""
     patient = patients.get_patient(ctx.session, ctx.actor, patient_id, at=ctx.at)  # NotFound for anyone else's
     if ctx.actor.role is Role.PATIENT:
         ctx.commit(None)
@@ -51,6 +71,9 @@ def chart(
     values["may_manage_course"] = Permission.MANAGE_COURSE in allowed
     moved = request.query_params.get("moved", "")
     values["moved"] = int(moved) if moved.isdigit() else None
+    values["admitted"] = request.query_params.get("admitted") == "1"  # just sent from intake
+    values["saved"] = SAVED.get(request.query_params.get("saved", ""))
+    values["may_bill"] = Permission.MANAGE_BILLING in allowed
     today = clinic_today(ctx)
     if tab == "timeline":
         rows = sessions.find_sessions(ctx.session, ctx.actor, at=ctx.at, patient_id=patient.id, limit=500)
@@ -65,4 +88,5 @@ def chart(
     ctx.commit(None)
     return render(request, "chart.html", actor=ctx.actor, display_name=ctx.user.display_name,
                   title=f"{patient.family_name}, {patient.given_name}", patient=patient, full=full, tabs=tabs,
-                  tab=tab, today=today, **values)  # fmt: skip
+                  tab=tab, today=today, sent=sent or {}, errors=errors or {}, status_code=status_code,
+                  **values)  # fmt: skip

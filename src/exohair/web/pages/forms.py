@@ -35,7 +35,8 @@ def parse(model: type[Model], fields: Mapping[str, Any]) -> tuple[Model | None, 
     except ValidationError as error:
         errors: dict[str, str] = {}
         for problem in error.errors():
-            field = str(problem["loc"][0]) if problem["loc"] else ""
+            # A nested model's field is named by its path ("custom_regimen.cycles"); a list item by its list.
+            field = ".".join(part for part in problem["loc"] if isinstance(part, str))
             errors.setdefault(field, _plain(problem["msg"]))
         return None, errors
 

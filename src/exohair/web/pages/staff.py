@@ -13,6 +13,7 @@ from exohair.features.patients import service as patients
 from exohair.features.patients.overview import patient_lines
 from exohair.features.worklist.service import worklist
 from exohair.web.deps import Signed
+from exohair.web.pages.intake import may_admit
 from exohair.web.pages.rendering import render
 
 router = APIRouter()
@@ -53,4 +54,4 @@ def patient_list(
     template = "_patient_rows.html" if request.headers.get("hx-request") else "patients.html"
     return render(request, template, actor=ctx.actor, display_name=ctx.user.display_name, title="Patients",
                   rows=rows, q=q, status=wanted or "", statuses=STATUSES, page=page,
-                  more=len(found) > PATIENTS_PAGE)  # fmt: skip
+                  more=len(found) > PATIENTS_PAGE, may_admit=may_admit(ctx.actor))  # fmt: skip
