@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import hmac
 import random
 import statistics
 import sys
 import time
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 from sqlalchemy import select
 
@@ -81,6 +85,11 @@ def _measure(backend: str, database: api_data.RunDatabase, rounds: int) -> None:
         ("GET /patients/{id}?tab=consent", chart("consent"), database.token),
         ("GET /sessions/{id} (gate checklist)", lambda: f"/sessions/{rng.choice(planned)}", database.token),
         ("GET /courses/{id}/infusion (delay)", lambda: f"/courses/{rng.choice(course_ids)}/infusion", database.token),
+        ("GET /patients/{id}?tab=billing", chart("billing"), database.token),
+        ("GET /intake", lambda: "/intake", database.token),
+        ("POST /intake → risk (estimate)", _intake("factors"), database.token),
+        ("POST /intake → plan preview", _intake("protocol"), database.token),
+        ("POST /intake → send (full preview)", _intake("costs"), database.token),
         ("GET /my/plan (patient)", lambda: "/my/plan", patient_token),
         ("GET /my/guide (patient)", lambda: "/my/guide", patient_token),
     ]
@@ -94,6 +103,19 @@ def _measure(backend: str, database: api_data.RunDatabase, rounds: int) -> None:
         verdict = "" if "bare" in name else ("met" if p95 < TARGET_MS else "NOT met")
         print(f"{name:<38} {median:10.2f} {p95:8.2f} {median / bare:7.1f}  {verdict}", flush=True)
     engine.dispose()
+
+
+INTAKE = {"mrn": "BENCH-NEW", "family_name": "Ndiaye", "given_name": "Awa", "date_of_birth": "1975-02-11",
+          "sex": "female", "cancer_type": "Breast", "regimen_mode": "catalogue", "regimen": "AC-T",
+          "first_infusion": (api_data.BUILT_AT.date() + timedelta(days=21)).isoformat(), "aga_stage": "none",
+          "protocol": "priming-in-cycle-regrowth", "adjunct_minoxidil": "1", "deposit": "500", "instalments": "6",
+          "apr_percent": "0", "first_due_on": (api_data.BUILT_AT.date() + timedelta(days=30)).isoformat()}  # fmt: skip
+
+
+def _intake(step: str) -> Callable[[], str]:
+    """Continue from `step` with every earlier value filled: the form post that renders the next step (a POST
+    target is written "POST path?form-encoded body")."""
+    return lambda: "POST /intake?" + urlencode(INTAKE | {"step": step, "go": "next"})
 
 
 async def _render(app: object, path: Callable[[], str], token: str, rounds: int) -> list[float]:
@@ -111,15 +133,26 @@ async def _render(app: object, path: Callable[[], str], token: str, rounds: int)
 
 
 async def _get(app: object, target: str, token: str) -> int:
+    method, body = "GET", b""
+    if target.startswith("POST "):  # the query is the form's body, with the CSRF token a page would carry
+        target, method = target.removeprefix("POST "), "POST"
+        target, _, form = target.partition("?")
+        csrf = hmac.new(token.encode(), b"exohair-csrf", hashlib.sha256).hexdigest()
+        body = f"{form}&csrf={csrf}".encode()
     path, _, query = target.partition("?")
     headers = [(b"host", b"bench")] + ([(b"authorization", f"Bearer {token}".encode())] if token else [])
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+    if body:
+        headers += [
+            (b"content-type", b"application/x-www-form-urlencoded"),
+            (b"content-length", str(len(body)).encode()),
+        ]
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
              "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "",
              "headers": headers, "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80), "state": {}}  # fmt: skip
     status: list[int] = []
 
     async def receive() -> dict[str, object]:
-        return {"type": "http.request", "body": b"", "more_body": False}
+        return {"type": "http.request", "body": body, "more_body": False}
 
     async def send(message: dict[str, object]) -> None:
         if message["type"] == "http.response.start":
