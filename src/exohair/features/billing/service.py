@@ -29,6 +29,14 @@ from exohair.features.plans.inputs import clinic_today
 from exohair.knowledge import Knowledge
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
+TARIFFS_FILE = "tariffs.yaml"  # the knowledge file whose version an estimate was priced at
+
+
+def tariffs_version(knowledge: Knowledge) -> str:
+    """The version of the tariffs in force, filed with every estimate so it can be told what it was priced at."""
+    return knowledge.versions[TARIFFS_FILE]
+
+
 MAX_REASON = 500
 MAX_TARIFFS_VERSION = 40  # the column's width
 

@@ -28,7 +28,7 @@ def quote(world: DemoWorld, patient_id: uuid.UUID, billing_plan: Billing, *, at:
     stored = plans.current_plan(world.session, coordinator, patient_id, world.knowledge, at=at)
     estimate = billing.save_estimate(
         world.session, coordinator, patient_id, stored.full.estimate, currency=clinic.currency,
-        tariffs_version=world.knowledge.versions["tariffs.yaml"], plan_version_id=stored.version.id, at=at,
+        tariffs_version=billing.tariffs_version(world.knowledge), plan_version_id=stored.version.id, at=at,
     )  # fmt: skip
     agreed_on = world.clock.local_day(at)
     if billing_plan == "estimate":  # quoted, still deciding

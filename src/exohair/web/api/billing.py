@@ -20,7 +20,6 @@ from exohair.web.deps import Signed
 
 router = APIRouter(tags=["billing"])
 APR_PLACES = Decimal("0.001")  # the column is NUMERIC(6, 3)
-TARIFFS_FILE = "tariffs.yaml"  # the knowledge file whose version an estimate was priced at
 
 
 class EstimateLineOut(BaseModel):
@@ -138,7 +137,7 @@ class CancelPlanIn(InputModel):
     summary="File the cost estimate of the patient's current plan, as the patient is told it",
 )
 def save_estimate(ctx: Signed, patient_id: uuid.UUID) -> EstimateOut:
-    tariffs = ctx.knowledge.versions[TARIFFS_FILE]
+    tariffs = service.tariffs_version(ctx.knowledge)
     row = service.estimate_current_plan(
         ctx.session, ctx.actor, patient_id, ctx.knowledge, tariffs_version=tariffs, at=ctx.at
     )

@@ -14,7 +14,6 @@ from exohair.domain.access import Permission, require
 from exohair.domain.errors import DomainError
 from exohair.features.billing import service as billing
 from exohair.features.billing.schemas import PaymentIn, PaymentPlanIn
-from exohair.web.api.billing import TARIFFS_FILE
 from exohair.web.deps import Ctx, Signed
 from exohair.web.pages.chart import chart_page
 from exohair.web.pages.forms import form_refusal, parse, posted_form
@@ -27,7 +26,7 @@ Posted = Annotated[dict[str, str], Depends(posted_form)]
 @router.post("/estimate")
 def file_estimate(request: Request, ctx: Signed, patient_id: uuid.UUID, form: Posted) -> Response:
     require(ctx.actor, Permission.MANAGE_BILLING)  # before reading the form: a role without billing learns nothing
-    tariffs = ctx.knowledge.versions[TARIFFS_FILE]
+    tariffs = billing.tariffs_version(ctx.knowledge)
     try:
         billing.estimate_current_plan(ctx.session, ctx.actor, patient_id, ctx.knowledge, tariffs_version=tariffs,
                                       at=ctx.at)  # fmt: skip

@@ -18,8 +18,8 @@ from fastapi.responses import RedirectResponse, Response
 from exohair.domain.access import ROLE_PERMISSIONS, Actor, Permission, require
 from exohair.domain.errors import DomainError
 from exohair.domain.regimens import UnknownName
+from exohair.features.billing import service as billing
 from exohair.features.intake import service as intake
-from exohair.web.api.billing import TARIFFS_FILE
 from exohair.web.deps import Ctx, Signed
 from exohair.web.pages import intake_form as steps
 from exohair.web.pages.forms import form_refusal, posted_form
@@ -64,7 +64,7 @@ def advance(request: Request, ctx: Signed, form: Posted) -> Response:
     try:
         admitted = intake.admit(
             ctx.session, ctx.actor, steps.draft(form, with_payment=_bills(ctx.actor)), ctx.knowledge,
-            tariffs_version=ctx.knowledge.versions[TARIFFS_FILE], at=ctx.at,
+            tariffs_version=billing.tariffs_version(ctx.knowledge), at=ctx.at,
         )  # fmt: skip
     except DomainError as refused:
         where, field = _place(refused, "send")
@@ -92,10 +92,10 @@ def _bills(actor: Actor) -> bool:
 def _errors_of(ctx: Ctx, form: dict[str, str], name: str) -> dict[str, str]:
     if name in ("patient", "factors"):
         errors = steps.patient_errors(form, name)
-        patient = steps.patient_in(form)[0]
-        if name == "patient" and not errors and patient is not None:
+        # The MRN as the model reads it (stripped); checked even when a later step's field is wrong for now.
+        if name == "patient" and not errors:
             try:
-                intake.check_new_patient(ctx.session, ctx.actor, patient.mrn)
+                intake.check_new_patient(ctx.session, ctx.actor, form.get("mrn", "").strip())
             except DomainError as refused:
                 errors["mrn"] = form_refusal(ctx, refused)
         return errors
@@ -153,6 +153,7 @@ def _previews(ctx: Ctx, form: dict[str, str], name: str) -> dict[str, Any]:
         draft = steps.draft(form, with_payment=with_payment)
     except ValueError:
         return {}
-    admitted = intake.admit(ctx.session, ctx.actor, draft, ctx.knowledge,
-                            tariffs_version=ctx.knowledge.versions[TARIFFS_FILE], at=ctx.at, preview=True)  # fmt: skip
+    tariffs = billing.tariffs_version(ctx.knowledge)
+    admitted = intake.admit(ctx.session, ctx.actor, draft, ctx.knowledge, tariffs_version=tariffs, at=ctx.at,
+                            preview=True)  # fmt: skip
     return {"admitted": admitted}
