@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import String
+from sqlalchemy import Integer, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import GenericFunction
@@ -33,6 +33,25 @@ def _iso_dates_postgresql(element: iso_dates, compiler: SQLCompiler, **kw: Any) 
 @compiles(iso_dates, "sqlite")
 def _iso_dates_sqlite(element: iso_dates, compiler: SQLCompiler, **kw: Any) -> str:
     return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
+
+
+class weekday_of(GenericFunction[int]):
+    """A date's day of the week, 0 = Monday as Python's date.weekday(), in SQL: closed weekdays are counted in
+    the database instead of reading every planned session's date."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(weekday_of, "postgresql")
+def _weekday_of_postgresql(element: weekday_of, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"(CAST(EXTRACT(ISODOW FROM {compiler.process(element.clauses, **kw)}) AS INTEGER) - 1)"
+
+
+@compiles(weekday_of, "sqlite")
+def _weekday_of_sqlite(element: weekday_of, compiler: SQLCompiler, **kw: Any) -> str:
+    # strftime('%w') counts from Sunday = 0
+    return f"((CAST(strftime('%w', {compiler.process(element.clauses, **kw)}) AS INTEGER) + 6) % 7)"
 
 
 def parse_iso_dates(joined: str | None) -> list[date]:

@@ -2,7 +2,22 @@
 domain's frozen dataclasses. Every clinical number in them carries its source and evidence tag."""
 
 from exohair.knowledge.knowledge import Knowledge, LoadedKnowledge
-from exohair.knowledge.loader import load_knowledge, shipped_knowledge
+from exohair.knowledge.loader import (
+    CLINIC_EDITABLE,
+    load_knowledge,
+    shipped_knowledge,
+    shipped_texts,
+    with_clinic_files,
+)
 from exohair.knowledge.problems import KnowledgeError
 
-__all__ = ["Knowledge", "KnowledgeError", "LoadedKnowledge", "load_knowledge", "shipped_knowledge"]
+__all__ = [
+    "CLINIC_EDITABLE",
+    "Knowledge",
+    "KnowledgeError",
+    "LoadedKnowledge",
+    "load_knowledge",
+    "shipped_knowledge",
+    "shipped_texts",
+    "with_clinic_files",
+]

@@ -93,7 +93,9 @@ class Knowledge:
 
 @dataclass(frozen=True)
 class LoadedKnowledge:
-    """The knowledge in force, and one sentence for each override file (or directory) that was refused."""
+    """The knowledge in force, one sentence for each override file (or directory) that was refused, and the text
+    of each file a clinic may edit in the app (CLINIC_EDITABLE) as it is in force."""
 
     knowledge: Knowledge
     refusals: tuple[str, ...] = ()
+    texts: Mapping[str, str] = field(default_factory=dict)

@@ -7,6 +7,7 @@ and a sentence saying why goes into `refusals`, so a typo in a clinic's tariffs 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from exohair.knowledge.schema_rules import CrossProblem, cross_file_problems, fi
 from exohair.knowledge.schema_tariffs import TariffsFile
 
 M = TypeVar("M", bound=BaseModel)
+# A clinic edits these two in the app (admin pages); the rest are clinical reference data, changed by release.
+CLINIC_EDITABLE = ("protocols.yaml", "tariffs.yaml")
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -54,6 +57,7 @@ class _File:
     label: str  # how messages name it: the name when shipped, the path when an override
     document: object  # the parsed YAML, to name entries in messages
     model: BaseModel
+    text: str  # as written, comments included: where a clinic's own edit starts from
 
 
 def _parse(name: str, label: str, text: str) -> _File:
@@ -77,7 +81,7 @@ def _parse(name: str, label: str, text: str) -> _File:
         problems = file_problems(model)
     if problems:
         raise KnowledgeError([describe(name, label, document, problem) for problem in problems])
-    return _File(name, label, document, model)
+    return _File(name, label, document, model, text)
 
 
 def _model(files: Mapping[str, _File], name: str, kind: type[M]) -> M:
@@ -181,19 +185,48 @@ def load_knowledge(override_dir: Path | None = None) -> LoadedKnowledge:
     """
     shipped = _shipped_files()
     if override_dir is None:
-        return LoadedKnowledge(_build(shipped))
+        return LoadedKnowledge(_build(shipped), texts=_texts(shipped))
     directory = Path(override_dir)
     refusals: list[str] = []
     if not directory.is_dir():
         state = "is not a directory" if directory.exists() else "does not exist"
         refusals.append(f"{directory}: the override directory {state}; the shipped knowledge files stay in force.")
-        return LoadedKnowledge(_build(shipped), tuple(refusals))
+        return LoadedKnowledge(_build(shipped), tuple(refusals), _texts(shipped))
     overrides = _read_overrides(directory, refusals)
     in_force = _combine(shipped, overrides, refusals)
-    return LoadedKnowledge(_build(in_force), tuple(refusals))
+    return LoadedKnowledge(_build(in_force), tuple(refusals), _texts(in_force))
+
+
+def _texts(files: Mapping[str, _File]) -> dict[str, str]:
+    return {name: files[name].text for name in CLINIC_EDITABLE}
 
 
 @functools.cache
 def shipped_knowledge() -> Knowledge:
     """The shipped knowledge, loaded once per process (planning asks for it on every call)."""
     return load_knowledge().knowledge
+
+
+def with_clinic_files(base: Knowledge, texts: Mapping[str, str]) -> Knowledge:
+    """`base` with a clinic's own protocols.yaml and/or tariffs.yaml in force instead of its own.
+
+    Neither file takes part in the cross-file rules (those tie regimens to agents), so each is checked on its own.
+    Raises KnowledgeError with one located sentence per fault, naming the file as "your protocols.yaml".
+    """
+    changes: dict[str, Any] = {}
+    versions = dict(base.versions)
+    for name, text in texts.items():
+        if name not in CLINIC_EDITABLE:
+            raise KnowledgeError([f"{name}: a clinic edits only {' and '.join(CLINIC_EDITABLE)} in the app."])
+        parsed = _parse(name, f"your {name}", text)
+        versions[name] = str(getattr(parsed.model, "version", ""))
+        if isinstance(parsed.model, ProtocolsFile):
+            changes["protocols"], changes["adjuncts"] = parsed.model.to_domain()
+        elif isinstance(parsed.model, TariffsFile):
+            changes["tariffs"] = parsed.model.to_domain()
+    return dataclasses.replace(base, **changes, versions=versions)
+
+
+def shipped_texts() -> dict[str, str]:
+    """The shipped editable files as written (comments included), where a clinic's first edit starts from."""
+    return _texts(_shipped_files())

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from exohair import __version__
 from exohair.config import Settings, get_settings
-from exohair.knowledge import Knowledge, load_knowledge
+from exohair.knowledge import Knowledge, load_knowledge, shipped_texts
 from exohair.web import guards, pages, problems
 from exohair.web.api import (
     adverse_events,
@@ -86,7 +86,10 @@ def create_app(
 
         sessions_factory = make_sessions(make_engine(settings.database_url))
     if knowledge is None:
-        knowledge = load_knowledge(settings.knowledge_dir).knowledge
+        loaded = load_knowledge(settings.knowledge_dir)
+        knowledge, texts = loaded.knowledge, dict(loaded.texts)
+    else:
+        texts = shipped_texts()
     app = FastAPI(
         title="exohair",
         version=__version__,
@@ -102,7 +105,8 @@ def create_app(
         redoc_url=None,
     )
     app.state.sessions = sessions_factory
-    app.state.knowledge = knowledge
+    app.state.knowledge = knowledge  # before any clinic's own protocols and tariffs (see clinic_settings)
+    app.state.knowledge_texts = texts
     app.state.clock = clock or (lambda: datetime.now(UTC))
     problems.install(app, page_error=errors.page_error)
     problems.document(app)

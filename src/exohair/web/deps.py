@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from exohair.db.models import ApiToken, User
 from exohair.domain.access import Actor, Role
 from exohair.features.accounts.service import token_holder
+from exohair.features.clinic_settings.knowledge import clinic_knowledge
 from exohair.knowledge import Knowledge
 
 SESSION_COOKIE = "exohair_session"
@@ -107,13 +108,13 @@ class Ctx:
     the check, and the authorization matrix sends every route a request without credentials (401 expected).
     """
 
-    __slots__ = ("_found", "_request", "_session", "at", "knowledge")
+    __slots__ = ("_found", "_knowledge", "_request", "_session", "at")
 
     def __init__(self, request: Request, session: Session) -> None:
         self._request, self._session = request, session
         self._found: tuple[ApiToken, User, Actor] | None = None
         self.at: datetime = now(request)
-        self.knowledge: Knowledge = request.app.state.knowledge
+        self._knowledge: Knowledge | None = None
 
     def _signed(self) -> tuple[ApiToken, User, Actor]:
         if self._found is None:
@@ -134,6 +135,15 @@ class Ctx:
     @property
     def actor(self) -> Actor:
         return self._signed()[2]
+
+    @property
+    def knowledge(self) -> Knowledge:
+        """The knowledge the actor's clinic works with (its own protocols and tariffs where published); looked up
+        on first use only, so routes that plan or price nothing pay nothing for it."""
+        if self._knowledge is None:
+            base: Knowledge = self._request.app.state.knowledge
+            self._knowledge = clinic_knowledge(self.session, self.actor.clinic_id, base)
+        return self._knowledge
 
     @property
     def user(self) -> User:

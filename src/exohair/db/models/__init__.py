@@ -9,6 +9,7 @@ from exohair.db.models.logins import LoginFailure
 from exohair.db.models.patients import Patient
 from exohair.db.models.plans import PlanVersion, TherapySession
 from exohair.db.models.products import ProductLot
+from exohair.db.models.settings import KnowledgeRevision
 from exohair.db.models.tokens import ApiToken
 from exohair.db.models.users import User
 
@@ -23,6 +24,7 @@ __all__ = [
     "ConsentRecord",
     "CostEstimate",
     "InfusionRecord",
+    "KnowledgeRevision",
     "LabResult",
     "LoginFailure",
     "Patient",

@@ -46,3 +46,18 @@ def tokens_with_prefix(session: Session, clinic_id: uuid.UUID, prefix: str) -> l
 def tokens_of_user(session: Session, user_id: uuid.UUID) -> list[ApiToken]:
     found = select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.created_at.desc())
     return list(session.scalars(found))
+
+
+def staff_of(session: Session, clinic_id: uuid.UUID) -> list[User]:
+    """The clinic's staff accounts (not patients'), active ones first, by name."""
+    query = (
+        select(User)
+        .where(User.clinic_id == clinic_id, User.role != "patient")
+        .order_by(User.active.desc(), func.lower(User.display_name), User.email)
+    )
+    return list(session.scalars(query))
+
+
+def active_admins(session: Session, clinic_id: uuid.UUID) -> int:
+    query = select(func.count()).where(User.clinic_id == clinic_id, User.role == "admin", User.active.is_(True))
+    return session.scalar(query) or 0

@@ -99,7 +99,7 @@ def create_user(
         clinic_id=clinic.id, email=email, display_name=display_name.strip() or email, role=role, patient_id=patient_id
     )
     if password is not None:
-        user.password_hash = _checked_hash(password)
+        user.password_hash = checked_password_hash(password)
     session.add(user)
     session.flush()
     record_event(
@@ -232,7 +232,7 @@ def own_tokens(session: Session, user: User) -> list[ApiToken]:
     return repository.tokens_of_user(session, user.id)
 
 
-def _checked_hash(password: str) -> str:
+def checked_password_hash(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.", code="weak_password")
     return hash_password(password)

@@ -23,6 +23,7 @@ from exohair.domain.full_plan import FullPlan
 from exohair.domain.planning import PlannedSession, TherapyPlan, plan_sessions
 from exohair.domain.risk import estimate_cia_risk
 from exohair.features.charts import audit_chart, open_chart
+from exohair.features.clinic_settings.knowledge import protocol_at
 from exohair.features.courses.regimens import course_regimen
 from exohair.features.plans import inputs, repository
 from exohair.knowledge import Knowledge
@@ -65,7 +66,10 @@ def make_version(
     clinic = session.get_one(Clinic, course.clinic_id)
     patient = session.get_one(Patient, course.patient_id)
     previous = repository.current_version(session, course.clinic_id, course.id)
-    protocol = knowledge.protocol(protocol_id or (previous.protocol_id if previous else ""))
+    if protocol_id is not None or previous is None:  # a protocol chosen now: as the clinic has it now
+        protocol = knowledge.protocol(protocol_id or "")
+    else:  # re-anchoring keeps the version the plan was made (and cleared) with, whatever was published since
+        protocol = protocol_at(session, knowledge, course.clinic_id, previous.protocol_id, previous.protocol_version)
     adjuncts = adjunct_ids if adjunct_ids is not None else (previous.adjuncts if previous else [])
     adjuncts = [knowledge.adjunct(a).id for a in dict.fromkeys(adjuncts)]
     today = inputs.clinic_today(clinic, at)
@@ -177,7 +181,7 @@ def rebuild(
 ) -> FullPlan:
     """Recompute `version` from its inputs and lay the session rows over it (moved by hand, performed, cancelled)."""
     regimen = course_regimen(knowledge, course.regimen_id, course.custom_regimen)
-    protocol = knowledge.protocol(version.protocol_id)
+    protocol = protocol_at(session, knowledge, course.clinic_id, version.protocol_id, version.protocol_version)
     calendar = inputs.course_calendar(session, knowledge, course)
     facts = inputs.patient_facts(patient, version.planned_from)
     rows = {r.key: r for r in repository.session_states(session, course.clinic_id, course.id)}
