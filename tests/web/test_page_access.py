@@ -42,7 +42,9 @@ def ada_clearance(api, ada_chart) -> str:
 
 def expected(path: str, role: Role) -> int:
     if path == "/":
-        return 200 if role in (AD, R) else 303  # everyone else is sent to where their work is
+        return 200 if role is R else 303  # everyone else is sent to where their work is
+    if path.startswith("/admin/"):
+        return 200 if role is AD else 403  # the clinic's settings: accounts, protocols, tariffs, closed days
     if path.startswith("/my/"):
         return 200 if role is P else 404
     if path == "/patients":
@@ -63,7 +65,8 @@ def expected(path: str, role: Role) -> int:
 
 
 PAGES = ["/", "/today", "/patients", "CHART", "CHART?tab=plan", "CHART?tab=consent", "CHART?tab=billing", "/my/plan",
-         "/my/guide", "/clearances", "CLEARANCE", "SESSION", "DELAY", "/intake"]  # fmt: skip
+         "/my/guide", "/clearances", "CLEARANCE", "SESSION", "DELAY", "/intake", "/admin/users", "/admin/knowledge",
+         "/admin/knowledge/protocols.yaml", "/admin/knowledge/tariffs.yaml", "/admin/closed-days"]  # fmt: skip
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -5,8 +5,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from exohair.web.pages import billing, chart, clearances, delay, intake, perform, portal, sign_in, staff
+from exohair.web.pages import (
+    admin_settings,
+    admin_users,
+    billing,
+    chart,
+    clearances,
+    delay,
+    intake,
+    perform,
+    portal,
+    sign_in,
+    staff,
+)
 
 router = APIRouter(include_in_schema=False)
-for module in (sign_in, staff, chart, billing, clearances, perform, delay, intake, portal):
+for module in (sign_in, staff, chart, billing, clearances, perform, delay, intake, portal, admin_users, admin_settings):
     router.include_router(module.router)

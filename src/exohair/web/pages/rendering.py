@@ -91,7 +91,11 @@ NAV: dict[Role, list[tuple[str, str]]] = {
     Role.COORDINATOR: [("/today", "Today"), ("/patients", "Patients")],
     Role.CLINICIAN: [("/today", "Today"), ("/patients", "Patients")],
     Role.ONCOLOGIST: [("/today", "Today"), ("/clearances", "Clearances"), ("/patients", "Patients")],
-    Role.ADMIN: [],
+    Role.ADMIN: [
+        ("/admin/users", "Staff"),
+        ("/admin/knowledge", "Protocols and tariffs"),
+        ("/admin/closed-days", "Closed days"),
+    ],
     Role.PATIENT: [("/my/plan", "My plan")],
     Role.RESEARCHER: [],
 }

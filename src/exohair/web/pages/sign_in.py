@@ -20,7 +20,13 @@ from exohair.web.pages.rendering import (
 )
 
 router = APIRouter()
-HOME = {Role.PATIENT: "/my/plan", Role.COORDINATOR: "/today", Role.CLINICIAN: "/today", Role.ONCOLOGIST: "/today"}
+HOME = {
+    Role.ADMIN: "/admin/users",
+    Role.PATIENT: "/my/plan",
+    Role.COORDINATOR: "/today",
+    Role.CLINICIAN: "/today",
+    Role.ONCOLOGIST: "/today",
+}
 
 
 def _local(target: str | None) -> str | None:
