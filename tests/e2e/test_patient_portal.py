@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 from icalendar import Calendar
+from playwright.sync_api import expect
 
 from pages import PHONE, check, open_page, sign_in
 
 pytestmark = pytest.mark.browser
 ANA = ("ana.reyes@demo.exohair.example", "demo-patient-only")
+BETH = ("beth.walsh@demo.exohair.example", "demo-patient-only")
 COORDINATOR = ("coordinator@demo.exohair.example", "demo-coordinator-only")
 
 
@@ -35,6 +37,25 @@ def test_the_patient_sees_her_plan_in_plain_language_and_downloads_her_calendar(
     phone.get_by_role("link", name="Looking after your hair and scalp during chemotherapy").click()
     assert phone.get_by_role("heading", name="When to call the clinic").is_visible()
     check(phone)
+
+
+def test_the_patient_reads_and_signs_her_photo_consent_on_her_phone(phone):
+    sign_in(phone, *BETH)  # signed treatment and registry consent on paper; photos are hers to decide
+    phone.wait_for_url("**/my/plan")
+    phone.get_by_role("link", name="Consent").click()
+    expect(phone.get_by_role("heading", name="To read and sign")).to_be_visible()
+    expect(phone.locator("main")).to_contain_text("Location and device details are removed from every photo.")
+    phone.get_by_label("Type your full name to sign").fill("Beth Walsh")
+    phone.get_by_role("button", name="Sign the forms I ticked").click()  # nothing ticked: refused, the name kept
+    expect(phone.get_by_role("alert")).to_contain_text("Tick each form you agree to")
+    assert phone.get_by_label("Type your full name to sign").input_value() == "Beth Walsh"
+    check(phone)
+    phone.get_by_role("checkbox", name="I have read this and I agree to it.").check()
+    phone.get_by_role("button", name="Sign the forms I ticked").click()
+    expect(phone.get_by_role("status")).to_contain_text("your signature is on your record")
+    expect(phone.locator("main")).to_contain_text("Nothing to sign: you are up to date.")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    check(phone, "my-consent-phone")
 
 
 def test_a_patient_cannot_open_another_patients_chart_nor_the_staff_pages(browser, live):

@@ -1,4 +1,4 @@
-"""A clinic's own protocols and tariffs, edited in the app: every published file is kept, never edited."""
+"""A clinic's own protocols, tariffs and consent documents, edited in the app: every published file is kept."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from exohair.db.base import Base, ClinicScoped, Identified, Timestamped
 
 
 class KnowledgeRevision(Identified, ClinicScoped, Timestamped, Base):
-    """One published version of a clinic's protocols.yaml or tariffs.yaml. The newest of each file is in force.
+    """One published version of a clinic's protocols.yaml, tariffs.yaml or consent.yaml; the newest is in force.
 
     Older ones stay: a plan keeps the protocol version it was made with (what the oncologist cleared), and its
     definition is found here when the clinic has since published a newer one.
@@ -20,7 +20,7 @@ class KnowledgeRevision(Identified, ClinicScoped, Timestamped, Base):
     __tablename__ = "knowledge_revisions"
     __table_args__ = (
         UniqueConstraint("clinic_id", "file_name", "number"),
-        CheckConstraint("file_name IN ('protocols.yaml', 'tariffs.yaml')", name="file_name"),
+        CheckConstraint("file_name IN ('protocols.yaml', 'tariffs.yaml', 'consent.yaml')", name="file_name"),
     )
 
     file_name: Mapped[str] = mapped_column(String(40), nullable=False)

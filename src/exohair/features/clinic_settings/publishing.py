@@ -21,9 +21,12 @@ from exohair.domain.protocols import Protocol
 from exohair.features.audit.service import record_event
 from exohair.features.clinic_settings import repository
 from exohair.features.clinic_settings.knowledge import clinic_knowledge, protocol_at
+from exohair.features.consent import documents
 from exohair.knowledge import CLINIC_EDITABLE, Knowledge, KnowledgeError, with_clinic_files
 
 MAX_FILE_CHARS = 200_000  # the shipped protocols.yaml is about 12,000
+CONSENT_FILE = documents.FILE_NAME
+ADMIN_FILES = (*CLINIC_EDITABLE, CONSENT_FILE)
 
 
 class FileRefused(InvalidInput):
@@ -51,9 +54,14 @@ def file_in_force(
     require(actor, Permission.MANAGE_CLINIC)
     _known(name)
     history = tuple(repository.revisions(session, actor.clinic_id, name))
-    knowledge = clinic_knowledge(session, actor.clinic_id, base)
+    number = history[0].number if history else 0
+    if name == CONSENT_FILE:
+        text = history[0].text if history else documents.template_text()
+        clinic = session.get_one(Clinic, actor.clinic_id)
+        return FileInForce(name, text, clinic.consent_document_version or documents.template().treatment.version,
+                           number, history)  # fmt: skip
     text = history[0].text if history else base_texts[name]
-    return FileInForce(name, text, knowledge.versions[name], history[0].number if history else 0, history)
+    return FileInForce(name, text, clinic_knowledge(session, actor.clinic_id, base).versions[name], number, history)
 
 
 def publish(
@@ -83,39 +91,82 @@ def publish(
         raise FileRefused([f"your {name}: {len(text):,} characters; at most {MAX_FILE_CHARS:,}."])
     if not note.strip():
         raise InvalidInput("Say what changed and why: the note is kept with the file.", code="note_missing")
-    current = clinic_knowledge(session, actor.clinic_id, base)
-    try:
-        proposed = with_clinic_files(current, {name: text})
-    except KnowledgeError as error:
-        raise FileRefused(error.problems) from None
-    if _same(name, current, proposed):
-        raise InvalidInput(f"Nothing to publish: this {name} says what is in force already.", code="unchanged")
     clinic = session.get_one(Clinic, actor.clinic_id)
-    if name == "protocols.yaml":
-        problems = _protocol_problems(session, actor.clinic_id, current, proposed)
+    if name == CONSENT_FILE:
+        checked = _checked_consent(clinic, history, text)
     else:
-        problems = _tariff_problems(clinic, current, proposed, history)
-    if problems:
-        raise FileRefused(problems)
+        checked = _checked_knowledge(session, clinic, base, history, name, text)
     revision = KnowledgeRevision(
-        clinic_id=actor.clinic_id,
-        file_name=name,
-        number=latest + 1,
-        file_version=proposed.versions[name],
-        text=text,
-        protocol_versions={p.id: p.version for p in proposed.protocols} if name == "protocols.yaml" else {},
-        note=note.strip(),
-        created_by=actor.user_id,
-    )
+        clinic_id=actor.clinic_id, file_name=name, number=latest + 1, file_version=checked.version, text=text,
+        protocol_versions=checked.protocol_versions, note=note.strip(), created_by=actor.user_id,
+    )  # fmt: skip
     session.add(revision)
     session.flush()
     record_event(
         session, at=at, action="publish", record_type="knowledge_revision", record_id=str(revision.id),
         clinic_id=actor.clinic_id, actor_id=actor.user_id, source=actor.source,
         changes={"file": name, "number": revision.number,
-                 "version": [current.versions[name], revision.file_version], "note": revision.note},
+                 "version": [checked.version_before, revision.file_version], "note": revision.note},
     )  # fmt: skip
+    if name == CONSENT_FILE and clinic.consent_document_version != checked.version:
+        # The gate compares each treatment consent with this: earlier treatment versions are outdated from now.
+        before, clinic.consent_document_version = clinic.consent_document_version, checked.version
+        session.flush()
+        record_event(
+            session, at=at, action="update", record_type="clinic", record_id=str(clinic.id), clinic_id=clinic.id,
+            actor_id=actor.user_id, source=actor.source,
+            changes={"consent_document_version": [before, checked.version]},
+        )  # fmt: skip
     return revision
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    version: str  # the file's version (for consent.yaml, the treatment document's)
+    version_before: str
+    protocol_versions: dict[str, int]
+
+
+def _checked_knowledge(
+    session: Session, clinic: Clinic, base: Knowledge, history: list[KnowledgeRevision], name: str, text: str
+) -> _Checked:
+    current = clinic_knowledge(session, clinic.id, base)
+    try:
+        proposed = with_clinic_files(current, {name: text})
+    except KnowledgeError as error:
+        raise FileRefused(error.problems) from None
+    if _same(name, current, proposed):
+        raise InvalidInput(f"Nothing to publish: this {name} says what is in force already.", code="unchanged")
+    if name == "protocols.yaml":
+        problems = _protocol_problems(session, clinic.id, current, proposed)
+    else:
+        problems = _tariff_problems(clinic, current, proposed, history)
+    if problems:
+        raise FileRefused(problems)
+    versions = {p.id: p.version for p in proposed.protocols} if name == "protocols.yaml" else {}
+    return _Checked(proposed.versions[name], current.versions[name], versions)
+
+
+def _checked_consent(clinic: Clinic, history: list[KnowledgeRevision], text: str) -> _Checked:
+    try:
+        proposed = documents.parse_documents(text)
+    except documents.DocumentsRefused as refused:
+        raise FileRefused(refused.problems) from None
+    current = documents.documents_in_force(clinic, history[0].text if history else None)
+    if current == proposed:
+        raise InvalidInput(f"Nothing to publish: this {CONSENT_FILE} says what is in force already.", code="unchanged")
+    problems = []
+    for scope in documents.SCOPES:
+        before, after = (current.of(scope) if current else None), proposed.of(scope)
+        if before is not None and after != before and after.version == before.version:
+            problems.append(
+                f'your {CONSENT_FILE}: {scope}: the document changed but keeps version "{after.version}"; give '
+                "it a new version, because every signature names the version signed."
+            )
+    if problems:
+        raise FileRefused(problems)
+    before_version = current.treatment.version if current else (clinic.consent_document_version or "")
+    return _Checked(proposed.treatment.version, before_version, {})
 
 
 def _same(name: str, current: Knowledge, proposed: Knowledge) -> bool:
@@ -127,8 +178,8 @@ def _same(name: str, current: Knowledge, proposed: Knowledge) -> bool:
 
 
 def _known(name: str) -> None:
-    if name not in CLINIC_EDITABLE:
-        raise InvalidInput(f"A clinic edits only {' and '.join(CLINIC_EDITABLE)} here.", code="not_editable")
+    if name not in ADMIN_FILES:
+        raise InvalidInput(f"A clinic edits only {', '.join(ADMIN_FILES)} here.", code="not_editable")
 
 
 def _protocol_problems(session: Session, clinic_id: uuid.UUID, current: Knowledge, proposed: Knowledge) -> list[str]:

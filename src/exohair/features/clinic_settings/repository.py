@@ -11,13 +11,15 @@ from sqlalchemy.orm import Session
 
 from exohair.db.functions import weekday_of
 from exohair.db.models import ClosedDay, KnowledgeRevision, PlanVersion, TherapySession
+from exohair.knowledge import CLINIC_EDITABLE
 
 
 def latest_numbers(session: Session, clinic_id: uuid.UUID) -> dict[str, int]:
-    """{file name: number of its newest revision}: the one query a request makes to know what is in force."""
+    """{knowledge file name: number of its newest revision}: the one query a request makes to know what it plans
+    and prices with."""
     query = (
         select(KnowledgeRevision.file_name, func.max(KnowledgeRevision.number))
-        .where(KnowledgeRevision.clinic_id == clinic_id)
+        .where(KnowledgeRevision.clinic_id == clinic_id, KnowledgeRevision.file_name.in_(CLINIC_EDITABLE))
         .group_by(KnowledgeRevision.file_name)
     )
     return {name: number for name, number in session.execute(query)}
@@ -102,3 +104,14 @@ def planned_sessions_on(
         or_(*closed),
     )
     return session.scalar(query) or 0
+
+
+def published_text(session: Session, clinic_id: uuid.UUID, file_name: str) -> str | None:
+    """The newest published text of `file_name`, or None while the clinic has published none."""
+    query = (
+        select(KnowledgeRevision.text)
+        .where(KnowledgeRevision.clinic_id == clinic_id, KnowledgeRevision.file_name == file_name)
+        .order_by(KnowledgeRevision.number.desc())
+        .limit(1)
+    )
+    return session.scalar(query)

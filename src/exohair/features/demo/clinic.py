@@ -15,12 +15,15 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from exohair.domain.access import Actor
 from exohair.domain.errors import Conflict, DomainError
+from exohair.features.clinic_settings.publishing import publish
+from exohair.features.consent.documents import template_text
 from exohair.features.demo import repository
 from exohair.features.demo.roster import CHARTS
 from exohair.features.demo.staff import CLINIC_NAME, Login, open_clinic
 from exohair.features.demo.stock import deliveries
-from exohair.features.demo.stories import PatientStory
+from exohair.features.demo.stories import DOCUMENTS, PatientStory
 from exohair.features.demo.timeline import DemoClock, replay
 from exohair.features.demo.world import DemoWorld
 from exohair.knowledge import Knowledge
@@ -60,6 +63,16 @@ def check_empty(session: Session) -> None:
         )
 
 
+def publish_demo_consent(session: Session, admin: Actor, knowledge: Knowledge, *, at: datetime) -> None:
+    """The demo clinic's consent documents: exohair's template under the versions its patients signed on paper
+    (stories.DOCUMENTS), so the portal shows the words behind each signature and asks for none again."""
+    text = template_text()
+    for scope, version in DOCUMENTS.values():
+        text = text.replace(f'version: "exohair-{scope}-1"', f'version: "{version}"')
+    publish(session, admin, knowledge, "consent.yaml", text, note="The demo clinic's consent forms.",
+            seen_number=0, at=at)  # fmt: skip
+
+
 def load_demo_clinic(
     session: Session, knowledge: Knowledge, *, now: datetime, timezone: str, seed: int = DEMO_SEED
 ) -> DemoClinic:
@@ -68,6 +81,7 @@ def load_demo_clinic(
     clock = DemoClock(now, timezone)
     founded = clock.at(clock.day(-FOUNDED_DAYS_AGO), 9)
     staff = open_clinic(session, at=founded, timezone=timezone, currency=knowledge.tariffs.currency)
+    publish_demo_consent(session, staff.admin, knowledge, at=founded)
     world = DemoWorld(session, knowledge, clock, staff, random.Random(seed))
     stories = [deliveries(session, staff.admin, clock)]
     stories += [PatientStory(world, chart, f"DEMO-{n:04d}").run() for n, chart in enumerate(CHARTS, start=1)]

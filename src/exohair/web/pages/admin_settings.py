@@ -17,8 +17,8 @@ from exohair.domain.access import Permission, require
 from exohair.domain.dates import WEEKDAYS
 from exohair.domain.errors import DomainError, NotFound
 from exohair.features.clinic_settings import closures
-from exohair.features.clinic_settings.publishing import FileInForce, FileRefused, file_in_force, publish
-from exohair.knowledge import CLINIC_EDITABLE
+from exohair.features.clinic_settings.publishing import ADMIN_FILES, FileInForce, FileRefused, file_in_force, publish
+from exohair.features.consent.portal import in_force
 from exohair.web.deps import Ctx, Signed
 from exohair.web.pages.forms import form_refusal, posted_form
 from exohair.web.pages.rendering import render
@@ -31,12 +31,13 @@ DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 @router.get("/knowledge")
 def knowledge_page(request: Request, ctx: Signed, published: str = "") -> Response:
     require(ctx.actor, Permission.MANAGE_CLINIC)
-    files = {name: _in_force(request, ctx, name) for name in CLINIC_EDITABLE}
+    files = {name: _in_force(request, ctx, name) for name in ADMIN_FILES}
+    consent = in_force(ctx.session, ctx.actor.clinic_id)
     knowledge = ctx.knowledge
     ctx.commit(None)
     return render(request, "admin_knowledge.html", actor=ctx.actor, display_name=ctx.user.display_name,
-                  title="Protocols and tariffs", files=files, knowledge=knowledge,
-                  published=published if published in CLINIC_EDITABLE else "")  # fmt: skip
+                  title="Protocols and tariffs", files=files, knowledge=knowledge, consent=consent,
+                  published=published if published in ADMIN_FILES else "")  # fmt: skip
 
 
 @router.get("/knowledge/{name}")
@@ -148,7 +149,7 @@ def _closed_days(
 
 
 def _editable(name: str) -> None:
-    if name not in CLINIC_EDITABLE:
+    if name not in ADMIN_FILES:
         raise NotFound("No such settings file.", code="not_found")
 
 

@@ -5,17 +5,25 @@ there is no id in these addresses."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
 
 from exohair.domain.access import Role
-from exohair.domain.errors import NotFound
+from exohair.domain.errors import DomainError, NotFound
+from exohair.features.consent import portal as consent
+from exohair.features.consent import service as consents
+from exohair.features.consent.documents import SCOPES
 from exohair.features.patients import service as patients
 from exohair.features.plans import service as plans
 from exohair.web.deps import Ctx, Signed
+from exohair.web.pages.forms import form_refusal, posted_form
 from exohair.web.pages.rendering import clinic_today, render
 
 router = APIRouter(prefix="/my")
+Posted = Annotated[dict[str, str], Depends(posted_form)]
 
 
 def _own_patient(ctx: Ctx) -> object:
@@ -44,3 +52,52 @@ def guide(request: Request, ctx: Signed) -> Response:
     ctx.commit(None)
     return render(request, "my_guide.html", actor=ctx.actor, display_name=ctx.user.display_name,
                   title="Looking after your hair and scalp")  # fmt: skip
+
+
+@router.get("/consent")
+def my_consent(request: Request, ctx: Signed, signed: str = "", withdrawn: str = "") -> Response:
+    return _consent_page(request, ctx, done="signed" if signed else "withdrawn" if withdrawn else "")
+
+
+@router.post("/consent")
+def sign_consent(request: Request, ctx: Signed, form: Posted) -> Response:
+    _own_patient(ctx)
+    scopes = [scope for scope in SCOPES if form.get(f"agree_{scope}") == "1"]
+    try:
+        consent.sign(ctx.session, ctx.actor, ctx.actor.patient_id, scopes, form.get("signed_by", ""), at=ctx.at)  # type: ignore[arg-type]
+    except DomainError as refused:
+        error = form_refusal(ctx, refused)
+        return _consent_page(request, ctx, sent=form, error=error, status_code=refused.http_status)
+    return ctx.commit(RedirectResponse("/my/consent?signed=1", status_code=303))
+
+
+@router.post("/consent/{consent_id}/withdraw")
+def withdraw_consent(request: Request, ctx: Signed, consent_id: uuid.UUID, form: Posted) -> Response:
+    _own_patient(ctx)
+    try:
+        version = int(form.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        consents.withdraw_consent(ctx.session, ctx.actor, consent_id, version, at=ctx.at)
+    except DomainError as refused:
+        error = form_refusal(ctx, refused)
+        return _consent_page(request, ctx, error=error, status_code=refused.http_status)
+    return ctx.commit(RedirectResponse("/my/consent?withdrawn=1", status_code=303))
+
+
+def _consent_page(
+    request: Request,
+    ctx: Ctx,
+    *,
+    done: str = "",
+    sent: dict[str, str] | None = None,
+    error: str = "",
+    status_code: int = 200,
+) -> Response:
+    _own_patient(ctx)
+    mine = consent.my_consent(ctx.session, ctx.actor, ctx.actor.patient_id, at=ctx.at)  # type: ignore[arg-type]
+    ctx.commit(None)
+    return render(request, "my_consent.html", actor=ctx.actor, display_name=ctx.user.display_name,
+                  title="My consent", mine=mine, done=done, sent=sent or {}, error=error,
+                  status_code=status_code)  # fmt: skip

@@ -96,7 +96,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/admin/knowledge", "Protocols and tariffs"),
         ("/admin/closed-days", "Closed days"),
     ],
-    Role.PATIENT: [("/my/plan", "My plan")],
+    Role.PATIENT: [("/my/plan", "My plan"), ("/my/consent", "Consent"), ("/my/guide", "Hair care")],
     Role.RESEARCHER: [],
 }
 

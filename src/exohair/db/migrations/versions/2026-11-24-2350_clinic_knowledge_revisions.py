@@ -1,4 +1,4 @@
-"""A clinic's own protocols.yaml and tariffs.yaml, published from the admin pages; every version is kept.
+"""A clinic's own protocols.yaml, tariffs.yaml and consent.yaml, published from the admin pages; all kept.
 
 Revision ID: ea1832ddcd96
 Revises: 5c9a2e7f1b30
@@ -33,7 +33,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "file_name IN ('protocols.yaml', 'tariffs.yaml')", name=op.f("ck_knowledge_revisions_file_name")
+            "file_name IN ('protocols.yaml', 'tariffs.yaml', 'consent.yaml')",
+            name=op.f("ck_knowledge_revisions_file_name"),
         ),
         sa.ForeignKeyConstraint(
             ["clinic_id"], ["clinics.id"], name=op.f("fk_knowledge_revisions_clinic_id_clinics"), ondelete="RESTRICT"
