@@ -30,11 +30,14 @@ from sqlalchemy import select
 import api_data
 from exohair.config import Settings
 from exohair.db.engine import make_engine, make_sessions
-from exohair.db.models import ChemoCourse, Clinic, Patient, TherapySession
+from exohair.db.models import ChemoCourse, Clinic, Patient, TherapySession, User
+from exohair.domain.access import Actor, Role
 from exohair.features.accounts import service as accounts
+from exohair.features.clearances import service as clearances
 from exohair.web.app import create_app
 
 TARGET_MS = 100.0
+CLEARANCES_WAITING = 300  # requests in the oncologist's inbox, as in a busy week of a large clinic
 
 
 def main() -> None:
@@ -59,7 +62,10 @@ def main() -> None:
 
 
 def _measure(backend: str, database: api_data.RunDatabase, rounds: int) -> None:
-    patient_token = _patient_token(database.url, database.patient_ids[0])
+    patient_token = _account_token(database.url, "patient", database.patient_ids[0])
+    admin_token = _account_token(database.url, "admin")
+    oncologist_token = _account_token(database.url, "oncologist")
+    waiting = _clearance_requests(database.url, database.patient_ids[1 : CLEARANCES_WAITING + 1])
     engine = make_engine(database.url)
     with make_sessions(engine)() as session:  # sessions still planned, and active courses, to open at random
         planned = [str(i) for i in session.scalars(select(TherapySession.id).where(TherapySession.status == "planned"))]
@@ -90,8 +96,15 @@ def _measure(backend: str, database: api_data.RunDatabase, rounds: int) -> None:
         ("POST /intake → risk (estimate)", _intake("factors"), database.token),
         ("POST /intake → plan preview", _intake("protocol"), database.token),
         ("POST /intake → send (full preview)", _intake("costs"), database.token),
+        ("GET /clearances (inbox)", lambda: "/clearances", oncologist_token),
+        ("GET /clearances/{id} (decision)", lambda: f"/clearances/{rng.choice(waiting)}", oncologist_token),
         ("GET /my/plan (patient)", lambda: "/my/plan", patient_token),
+        ("GET /my/consent (patient)", lambda: "/my/consent", patient_token),
         ("GET /my/guide (patient)", lambda: "/my/guide", patient_token),
+        ("GET /admin/users", lambda: "/admin/users", admin_token),
+        ("GET /admin/knowledge", lambda: "/admin/knowledge", admin_token),
+        ("GET /admin/knowledge/protocols.yaml", lambda: "/admin/knowledge/protocols.yaml", admin_token),
+        ("GET /admin/closed-days", lambda: "/admin/closed-days", admin_token),
     ]
     print(f"\n{backend}")
     print(f"{'page':<38} {'median ms':>10} {'p95 ms':>8} {'× bare':>7}  target")
@@ -162,18 +175,35 @@ async def _get(app: object, target: str, token: str) -> int:
     return status[0]
 
 
-def _patient_token(url: str, patient_id: str) -> str:
-    """A patient account for one patient of the run's copy, with a token (the cached database has none)."""
+def _account_token(url: str, role: str, patient_id: str | None = None) -> str:
+    """An account of `role` (a patient's: for one patient of the run's copy) with a token: the cached database
+    holds only the clinician's and coordinator's accounts."""
     engine = make_engine(url)
     with make_sessions(engine)() as session:
         clinic = session.scalars(select(Clinic)).one()
-        patient = session.get_one(Patient, uuid.UUID(patient_id))
-        user = accounts.create_user(session, clinic, email="patient@bench.test", display_name="Patient",
-                                    role="patient", patient_id=patient.id, at=api_data.BUILT_AT)  # fmt: skip
+        patient = session.get_one(Patient, uuid.UUID(patient_id)) if patient_id else None
+        user = accounts.create_user(session, clinic, email=f"{role}@pages.bench.test", display_name=role.title(),
+                                    role=role, patient_id=patient.id if patient else None,
+                                    at=api_data.BUILT_AT)  # fmt: skip
         _, token = accounts.create_token(session, user, "benchmarks/pages.py", at=api_data.BUILT_AT)
         session.commit()
     engine.dispose()
     return token
+
+
+def _clearance_requests(url: str, patient_ids: list[str]) -> list[str]:
+    """Clearance requests awaiting the oncologist, for the inbox and the decision page (the cached database has
+    none): one per patient given, as the clinic's coordinator files them."""
+    engine = make_engine(url)
+    with make_sessions(engine)() as session:
+        coordinator = session.scalars(select(User).where(User.role == "coordinator")).first()
+        assert coordinator is not None
+        actor = Actor(coordinator.id, coordinator.clinic_id, Role.COORDINATOR)
+        found = [str(clearances.request_clearance(session, actor, uuid.UUID(pid), at=api_data.BUILT_AT).id)
+                 for pid in patient_ids]  # fmt: skip
+        session.commit()
+    engine.dispose()
+    return found
 
 
 def api_data_machine() -> str:
