@@ -56,6 +56,11 @@ def test_the_patient_reads_and_signs_her_photo_consent_on_her_phone(phone):
     expect(phone.locator("main")).to_contain_text("Nothing to sign: you are up to date.")
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     check(phone, "my-consent-phone")
+    phone.get_by_text("Withdraw my consent to photos", exact=True).click()  # a disclosure: one tap cannot withdraw
+    phone.get_by_role("button", name="Yes, withdraw my consent to photos").click()
+    expect(phone.get_by_role("status")).to_contain_text("Withdrawn")
+    expect(phone.get_by_role("heading", name="To read and sign")).to_be_visible()  # hers to sign again
+    check(phone)
 
 
 def test_a_patient_cannot_open_another_patients_chart_nor_the_staff_pages(browser, live):
