@@ -1,6 +1,7 @@
 """Intake in a real browser: the coordinator takes a new patient through the eight steps (a field left wrong is
 shown beside it and keeps what was typed; going back loses nothing), sends the request, and the oncologist finds
-it in the inbox and clears it. The coordinator then records a first payment on the billing tab."""
+it in the inbox and clears it. The coordinator records a first payment on the billing tab and opens the patient's
+portal account; the new patient signs her consent forms in the portal and sees her plan."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pages import check, open_page, sign_in
 pytestmark = pytest.mark.browser
 COORDINATOR = ("coordinator@demo.exohair.example", "demo-coordinator-only")
 ONCOLOGIST = ("oncologist@demo.exohair.example", "demo-oncologist-only")
+NGOZI = ("ngozi.okafor@example.org", "her own first passphrase")
 
 
 def _continue(page) -> None:
@@ -82,6 +84,12 @@ def test_the_coordinator_does_the_intake_and_the_oncologist_clears_it(browser, l
         page.get_by_role("button", name="Record payment").click()
         expect(page.get_by_role("status")).to_have_text("Saved: the payment.")
         check(page, "billing")
+        page.get_by_role("link", name="Consent and clearance").click()  # she will sign in the portal
+        page.get_by_label("Patient's e-mail").fill("ngozi.okafor@example.org")
+        page.get_by_label("First password").fill(NGOZI[1])
+        page.get_by_role("button", name="Open portal account").click()
+        expect(page.get_by_role("status")).to_contain_text("the portal account is open")
+        check(page, "chart-consent")
 
     for page in open_page(browser, live.url):
         sign_in(page, *ONCOLOGIST)
@@ -90,3 +98,16 @@ def test_the_coordinator_does_the_intake_and_the_oncologist_clears_it(browser, l
         page.get_by_label("Valid until").fill((datetime.now(UTC).date() + timedelta(days=180)).isoformat())
         page.get_by_role("button", name="Sign clearance").click()
         expect(page.get_by_role("status")).to_have_text("Saved: clearance signed.")
+
+    for page in open_page(browser, live.url):  # the new patient signs her consent and sees her plan
+        sign_in(page, *NGOZI)
+        page.get_by_role("link", name="Consent").click()
+        for title in ("Consent to exosome scalp therapy", "Consent to scalp photographs"):
+            page.get_by_role("region", name=re.compile(title)).get_by_role("checkbox").check()
+        page.get_by_label("Type your full name to sign").fill("Ngozi Okafor")
+        page.get_by_role("button", name="Sign the forms I ticked").click()
+        expect(page.get_by_role("status")).to_contain_text("your signature is on your record")
+        check(page)
+        page.get_by_role("link", name="My plan").click()
+        expect(page.locator("main")).to_contain_text("Priming + in-cycle + regrowth")
+        assert page.locator(".cards .card").count() >= 3

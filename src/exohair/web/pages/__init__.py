@@ -11,6 +11,7 @@ from exohair.web.pages import (
     billing,
     chart,
     clearances,
+    consent_actions,
     delay,
     intake,
     perform,
@@ -20,5 +21,18 @@ from exohair.web.pages import (
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (sign_in, staff, chart, billing, clearances, perform, delay, intake, portal, admin_users, admin_settings):
+for module in (
+    sign_in,
+    staff,
+    chart,
+    billing,
+    consent_actions,
+    clearances,
+    perform,
+    delay,
+    intake,
+    portal,
+    admin_users,
+    admin_settings,
+):
     router.include_router(module.router)

@@ -11,8 +11,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from exohair.db.models import Clinic
 from exohair.domain.access import ROLE_PERMISSIONS, Permission, Role
 from exohair.domain.errors import NotFound
+from exohair.features.accounts import portal_accounts
 from exohair.features.adverse_events import service as adverse_events
 from exohair.features.billing.summary import billing_summary
 from exohair.features.clearances import service as clearances
@@ -33,6 +35,9 @@ SAVED = {
     "plan": "Saved: the payment plan.",
     "payment": "Saved: the payment.",
     "cancelled": "The payment plan is cancelled; payments made stay on file.",
+    "consent": "Saved: the signed consent.",
+    "portal": "Saved: the portal account is open. Give the patient their e-mail and first password in person.",
+    "access": "Saved: the portal account's access.",
 }
 
 
@@ -83,6 +88,10 @@ def chart_page(
     elif tab == "consent":
         values["consents"] = consents.list_consents(ctx.session, ctx.actor, patient.id, at=ctx.at)
         values["clearances"] = clearances.list_clearances(ctx.session, ctx.actor, patient.id, at=ctx.at)
+        values["portal_account"] = portal_accounts.portal_account(ctx.session, ctx.actor, patient.id)
+        values["consent_version"] = ctx.session.get_one(Clinic, ctx.actor.clinic_id).consent_document_version
+        values["may_record_consent"] = Permission.RECORD_CONSENT in allowed
+        values["may_open_portal"] = Permission.WRITE_PATIENT in allowed
     elif tab == "billing":
         values["billing"] = billing_summary(ctx.session, ctx.actor, patient.id, at=ctx.at)
     ctx.commit(None)
