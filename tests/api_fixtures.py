@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,6 +21,7 @@ from exohair.db.engine import make_sessions
 from exohair.db.models import User
 from exohair.domain.access import Role
 from exohair.features.accounts import service as accounts
+from exohair.features.photos.storage import LocalPhotoStore
 from exohair.knowledge import shipped_knowledge
 from exohair.web.app import create_app
 from personas import NOW, World
@@ -75,7 +77,7 @@ class Caller:
 
 
 @pytest.fixture
-def api(engine: Engine) -> Iterator[Api]:
+def api(engine: Engine, tmp_path: Path) -> Iterator[Api]:
     migrate.upgrade(engine)
     sessions = make_sessions(engine)
     with sessions() as session:
@@ -83,6 +85,7 @@ def api(engine: Engine) -> Iterator[Api]:
         people = [*world.users.values(), world.ada_user, world.bea_user]
         tokens = {str(u.id): accounts.create_token(session, u, "tests", at=NOW)[1] for u in people}
         session.commit()
-        app = create_app(sessions_factory=sessions, knowledge=shipped_knowledge(), clock=lambda: NOW)
+        app = create_app(sessions_factory=sessions, knowledge=shipped_knowledge(), clock=lambda: NOW,
+                         photo_store=LocalPhotoStore(tmp_path / "photos"))  # fmt: skip
         with TestClient(app, raise_server_exceptions=False) as client:
             yield Api(client, world, session, tokens)

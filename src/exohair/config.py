@@ -17,6 +17,10 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///var/exohair.sqlite3"
     # A directory of clinic knowledge files (agents.yaml, regimens.yaml, ...) that replace the shipped ones.
     knowledge_dir: Path | None = None
+    # Where scalp photos are kept (by content hash), outside the database.
+    photo_dir: Path = Path("var/photos")
+    # The largest photo accepted, in bytes: a phone's full-resolution JPEG or HEIC is 2-8 MB.
+    max_photo_bytes: int = 15 * 1024 * 1024
     # The clinic's IANA time zone: dates of care are calendar dates there.
     timezone: str = "UTC"
 

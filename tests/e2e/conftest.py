@@ -8,10 +8,12 @@ With EXOHAIR_SCREENSHOTS=1 (`make screenshots`) the tests that visit the main pa
 from __future__ import annotations
 
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -41,7 +43,10 @@ class LiveServer:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = int(probe.getsockname()[1])
-        app = create_app(Settings(database_url=str(engine.url)), sessions_factory=make_sessions(engine))
+        photos = Path(tempfile.mkdtemp(prefix="exohair-e2e-photos-"))
+        app = create_app(
+            Settings(database_url=str(engine.url), photo_dir=photos), sessions_factory=make_sessions(engine)
+        )
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

@@ -3,8 +3,11 @@ refusals: another patient's chart, the staff pages."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from icalendar import Calendar
+from PIL import Image
 from playwright.sync_api import expect
 
 from pages import PHONE, check, open_page, sign_in
@@ -60,6 +63,27 @@ def test_the_patient_reads_and_signs_her_photo_consent_on_her_phone(phone):
     phone.get_by_role("button", name="Yes, withdraw my consent to photos").click()
     expect(phone.get_by_role("status")).to_contain_text("Withdrawn")
     expect(phone.get_by_role("heading", name="To read and sign")).to_be_visible()  # hers to sign again
+    check(phone)
+
+
+def test_the_patient_records_a_self_assessment_with_a_photo(phone, tmp_path):
+    photo = tmp_path / "IMG_2041.jpg"
+    Image.new("RGB", (800, 600), (150, 110, 80)).save(photo, format="JPEG")
+    sign_in(phone, *ANA)  # she consented to photographs at her first visit
+    phone.wait_for_url("**/my/plan")
+    phone.get_by_role("link", name="My hair").click()
+    check(phone, "my-assessment-phone")
+    phone.get_by_role("radio", name="A quarter to half of my hair lost").check()
+    phone.get_by_role("radio", name="6", exact=True).check()
+    phone.get_by_role("radio", name=re.compile("^Sometimes")).check()
+    phone.get_by_label("Top of the head").set_input_files(str(photo))
+    phone.get_by_role("button", name="Send my answers").click()
+    expect(phone.get_by_role("status")).to_contain_text("your answers are on your record")
+    expect(phone.locator("main")).to_contain_text("Dean 2, distress 6/10, head cover: sometimes")
+    thumbnail = phone.get_by_role("img", name=re.compile("^Top of the head"))
+    expect(thumbnail).to_be_visible()
+    assert phone.evaluate("(img) => img.naturalWidth", thumbnail.element_handle()) > 0  # the image loads
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     check(phone)
 
 

@@ -42,12 +42,14 @@ class Permission(StrEnum):
     MANAGE_BILLING = "manage_billing"  # estimates, payment plans, payments received
     READ_PRODUCTS = "read_products"
     MANAGE_PRODUCTS = "manage_products"  # product lots and stock
+    READ_OUTCOMES = "read_outcomes"  # assessments and scalp photos
+    RECORD_OUTCOMES = "record_outcomes"  # an assessment, a photo (a patient: their own self-assessment)
     MANAGE_USERS = "manage_users"
     MANAGE_CLINIC = "manage_clinic"  # closed days, consent document version
 
 
 _P = Permission
-_STAFF_READ = frozenset({_P.READ_PATIENT, _P.READ_PLAN, _P.READ_CLINICAL, _P.READ_CONSENT})
+_STAFF_READ = frozenset({_P.READ_PATIENT, _P.READ_PLAN, _P.READ_CLINICAL, _P.READ_CONSENT, _P.READ_OUTCOMES})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({_P.MANAGE_USERS, _P.MANAGE_CLINIC, _P.READ_PRODUCTS, _P.MANAGE_PRODUCTS}),
@@ -73,6 +75,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _P.OVERRIDE_GATE,
         _P.RECORD_LABS,
         _P.RECORD_ADVERSE_EVENT,
+        _P.RECORD_OUTCOMES,
         _P.REQUEST_CLEARANCE,
         _P.RECORD_CONSENT,
         _P.READ_PRODUCTS,
@@ -81,7 +84,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ONCOLOGIST: _STAFF_READ | {_P.DECIDE_CLEARANCE},
     # Their own record only (see may_see_patient): plan, calendar, costs, consent. Not labs or clinical notes,
     # which the clinic discusses with them rather than publishes.
-    Role.PATIENT: frozenset({_P.READ_PATIENT, _P.READ_PLAN, _P.READ_CONSENT, _P.RECORD_CONSENT, _P.READ_BILLING}),
+    # Self-reports: a patient records their own self-assessment and photos (the service limits what they may score).
+    Role.PATIENT: frozenset(
+        {
+            _P.READ_PATIENT,
+            _P.READ_PLAN,
+            _P.READ_CONSENT,
+            _P.RECORD_CONSENT,
+            _P.READ_BILLING,
+            _P.READ_OUTCOMES,
+            _P.RECORD_OUTCOMES,
+        }
+    ),
     Role.RESEARCHER: frozenset(),  # identified records never; analytics come de-identified (issue 5)
 }
 

@@ -12,6 +12,7 @@ from exohair.domain.protocols import Adjunct, Protocol
 from exohair.domain.regimens import Agent, Named, Regimen, find_by_name, label_key
 from exohair.domain.risk import RiskModel
 from exohair.domain.safety import GateRules
+from exohair.domain.scales import Scales
 
 N = TypeVar("N", bound=Named)
 
@@ -29,7 +30,8 @@ def _index(entries: Iterable[N]) -> dict[str, N]:
 
 @dataclass(frozen=True)
 class Knowledge:
-    """Agents, regimens, protocols, adjuncts, gate rules, tariffs and the risk model in force, and file versions.
+    """Agents, regimens, protocols, adjuncts, gate rules, tariffs, the risk model and the outcome scales in force,
+    and file versions.
 
     Lookups answer exactly as `find_by_name` does (the loader refuses ambiguous labels, so "first wins" never
     decides anything); a dictionary built once makes the common hit cheap, because planning looks regimens up
@@ -43,6 +45,7 @@ class Knowledge:
     gates: GateRules
     tariffs: Tariffs
     risk_model: RiskModel
+    scales: Scales
     versions: Mapping[str, str]  # file name -> that file's `version:`
     _agents_by_label: dict[str, Agent] = field(init=False, repr=False, compare=False)
     _regimens_by_label: dict[str, Regimen] = field(init=False, repr=False, compare=False)
@@ -70,6 +73,7 @@ class Knowledge:
                 self.gates,
                 self.tariffs,
                 self.risk_model,
+                self.scales,
             )
             self._hash.append(hash((catalogues, tuple(sorted(self.versions.items())))))
         return self._hash[0]

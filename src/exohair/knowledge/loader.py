@@ -27,6 +27,7 @@ from exohair.knowledge.schema_protocols import ProtocolsFile
 from exohair.knowledge.schema_regimens import RegimensFile
 from exohair.knowledge.schema_risk import RiskFile
 from exohair.knowledge.schema_rules import CrossProblem, cross_file_problems, file_problems
+from exohair.knowledge.schema_scales import ScalesFile
 from exohair.knowledge.schema_tariffs import TariffsFile
 
 M = TypeVar("M", bound=BaseModel)
@@ -110,6 +111,7 @@ def _build(files: Mapping[str, _File]) -> Knowledge:
         gates=_model(files, "gates.yaml", GatesFile).to_domain(),
         tariffs=_model(files, "tariffs.yaml", TariffsFile).to_domain(),
         risk_model=_model(files, "risk.yaml", RiskFile).to_domain(),
+        scales=_model(files, "scales.yaml", ScalesFile).to_domain(),
         versions=versions,
     )
 

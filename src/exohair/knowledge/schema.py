@@ -1,4 +1,4 @@
-"""The six knowledge files and the pydantic model that validates each.
+"""The seven knowledge files and the pydantic model that validates each.
 
 Each model is strict about shape (`extra="forbid"`: a misspelt field is an error, not a silently ignored
 line) and converts itself into the frozen domain dataclasses with `to_domain()`. The models are split by
@@ -15,6 +15,7 @@ from exohair.knowledge.schema_gates import REQUIRED_CONTRAINDICATIONS, GatesFile
 from exohair.knowledge.schema_protocols import AdjunctEntry, ProtocolEntry, ProtocolsFile
 from exohair.knowledge.schema_regimens import AgentDoseEntry, PhaseEntry, RegimenEntry, RegimensFile
 from exohair.knowledge.schema_risk import RiskFile
+from exohair.knowledge.schema_scales import ScalesFile
 from exohair.knowledge.schema_tariffs import TariffsFile
 
 # Load order matters only for reading; agents come first because regimens refer to them.
@@ -25,6 +26,7 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "gates.yaml": GatesFile,
     "tariffs.yaml": TariffsFile,
     "risk.yaml": RiskFile,
+    "scales.yaml": ScalesFile,
 }
 FILE_NAMES = tuple(FILE_MODELS)
 

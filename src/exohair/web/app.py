@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from exohair import __version__
 from exohair.config import Settings, get_settings
+from exohair.features.photos.storage import LocalPhotoStore, PhotoStore
 from exohair.knowledge import Knowledge, load_knowledge, shipped_texts
 from exohair.web import guards, pages, problems
 from exohair.web.api import (
@@ -79,6 +80,7 @@ def create_app(
     sessions_factory: sessionmaker[Session] | None = None,
     knowledge: Knowledge | None = None,
     clock: Callable[[], datetime] | None = None,
+    photo_store: PhotoStore | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
     if sessions_factory is None:
@@ -107,6 +109,8 @@ def create_app(
     app.state.sessions = sessions_factory
     app.state.knowledge = knowledge  # before any clinic's own protocols and tariffs (see clinic_settings)
     app.state.knowledge_texts = texts
+    app.state.photo_store = photo_store or LocalPhotoStore(settings.photo_dir)
+    app.state.max_photo_bytes = settings.max_photo_bytes
     app.state.clock = clock or (lambda: datetime.now(UTC))
     problems.install(app, page_error=errors.page_error)
     problems.document(app)

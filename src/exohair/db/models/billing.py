@@ -12,17 +12,14 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, Numeric
 from sqlalchemy.orm import Mapped, mapped_column
 
 from exohair.db.base import Base, ClinicScoped, Identified, Timestamped, UTCDateTime, Versioned
-
-
-def _patient_fk() -> Mapped[uuid.UUID]:
-    return mapped_column(Uuid, ForeignKey("patients.id", ondelete="RESTRICT"), nullable=False, index=True)
+from exohair.db.models.clinical import patient_fk
 
 
 class CostEstimate(Identified, ClinicScoped, Timestamped, Base):
     __tablename__ = "cost_estimates"
     __table_args__ = (CheckConstraint("low_cents <= expected_cents AND expected_cents <= high_cents", name="range"),)
 
-    patient_id: Mapped[uuid.UUID] = _patient_fk()
+    patient_id: Mapped[uuid.UUID] = patient_fk()
     plan_version_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("plan_versions.id", ondelete="SET NULL"))
     currency: Mapped[str] = mapped_column(String(3), nullable=False)
     low_cents: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -40,7 +37,7 @@ class PaymentPlanRecord(Identified, ClinicScoped, Versioned, Timestamped, Base):
         CheckConstraint("total_cents >= 0 AND deposit_cents >= 0 AND deposit_cents <= total_cents", name="amounts"),
     )
 
-    patient_id: Mapped[uuid.UUID] = _patient_fk()
+    patient_id: Mapped[uuid.UUID] = patient_fk()
     estimate_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("cost_estimates.id", ondelete="SET NULL"))
     currency: Mapped[str] = mapped_column(String(3), nullable=False)
     total_cents: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -56,7 +53,7 @@ class PaymentReceived(Identified, ClinicScoped, Timestamped, Base):
     __tablename__ = "payments"
     __table_args__ = (CheckConstraint("amount_cents > 0", name="amount"),)
 
-    patient_id: Mapped[uuid.UUID] = _patient_fk()
+    patient_id: Mapped[uuid.UUID] = patient_fk()
     payment_plan_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("payment_plans.id", ondelete="RESTRICT"), index=True
     )

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from exohair.db.base import Base, ClinicScoped, Identified, Timestamped, UTCDateTime, Versioned
 
 
-def _patient_fk() -> Mapped[uuid.UUID]:
+def patient_fk() -> Mapped[uuid.UUID]:
     return mapped_column(Uuid, ForeignKey("patients.id", ondelete="RESTRICT"), nullable=False, index=True)
 
 
@@ -25,7 +25,7 @@ class LabResult(Identified, ClinicScoped, Versioned, Timestamped, Base):
         ),
     )
 
-    patient_id: Mapped[uuid.UUID] = _patient_fk()
+    patient_id: Mapped[uuid.UUID] = patient_fk()
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
     anc_per_ul: Mapped[float | None] = mapped_column(Float)  # absolute neutrophil count, cells/µL
     platelets_per_ul: Mapped[float | None] = mapped_column(Float)
@@ -40,7 +40,7 @@ class ConsentRecord(Identified, ClinicScoped, Versioned, Timestamped, Base):
     __tablename__ = "consents"
     __table_args__ = (CheckConstraint("scope IN ('treatment', 'registry', 'photos')", name="scope"),)
 
-    patient_id: Mapped[uuid.UUID] = _patient_fk()
+    patient_id: Mapped[uuid.UUID] = patient_fk()
     scope: Mapped[str] = mapped_column(String(20), nullable=False)
     document_version: Mapped[str] = mapped_column(String(40), nullable=False)
     signed_by: Mapped[str] = mapped_column(String(200), nullable=False)  # the patient, or their representative
@@ -56,7 +56,7 @@ class Clearance(Identified, ClinicScoped, Versioned, Timestamped, Base):
     __tablename__ = "clearances"
     __table_args__ = (CheckConstraint("status IN ('requested', 'signed', 'declined', 'revoked')", name="status"),)
 
-    patient_id: Mapped[uuid.UUID] = _patient_fk()
+    patient_id: Mapped[uuid.UUID] = patient_fk()
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="requested")
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     requested_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id", ondelete="SET NULL"))
@@ -80,7 +80,7 @@ class AdverseEvent(Identified, ClinicScoped, Versioned, Timestamped, Base):
         ),
     )
 
-    patient_id: Mapped[uuid.UUID] = _patient_fk()
+    patient_id: Mapped[uuid.UUID] = patient_fk()
     session_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("therapy_sessions.id", ondelete="RESTRICT"), index=True
     )

@@ -24,8 +24,12 @@ MAX_NAME = 200  # as ConsentIn.signed_by
 class ScopeStanding:
     scope: str
     document: ConsentDocument | None  # None: the clinic's form is on paper
-    signed: ConsentRecord | None  # the latest consent of this scope not withdrawn
-    current: bool  # signed on the version in force
+    signed: ConsentRecord | None  # the latest signature of this scope, withdrawn or not: her last word counts
+    current: bool  # signed on the version in force, and not withdrawn
+
+    @property
+    def active(self) -> bool:
+        return self.signed is not None and self.signed.withdrawn_at is None
 
     @property
     def to_sign(self) -> bool:
@@ -48,9 +52,12 @@ def my_consent(session: Session, actor: Actor, patient_id: uuid.UUID, *, at: dat
     documents = in_force(session, actor.clinic_id)
     standings = []
     for scope in SCOPES:
-        signed = next((c for c in consents if c.scope == scope and c.withdrawn_at is None), None)
+        # As the safety gate reads it (consent.repository.latest): a withdrawal of the latest signature means no
+        # consent now, even if an older signature was never withdrawn.
+        signed = next((c for c in consents if c.scope == scope), None)
         document = documents.of(scope) if documents else None
-        current = signed is not None and document is not None and signed.document_version == document.version
+        current = (signed is not None and signed.withdrawn_at is None and document is not None
+                   and signed.document_version == document.version)  # fmt: skip
         standings.append(ScopeStanding(scope, document, signed, current))
     return MyConsent(documents, tuple(standings))
 

@@ -16,6 +16,7 @@ from exohair.web.pages import (
     intake,
     perform,
     portal,
+    self_assessment,
     sign_in,
     staff,
 )
@@ -32,6 +33,7 @@ for module in (
     delay,
     intake,
     portal,
+    self_assessment,
     admin_users,
     admin_settings,
 ):

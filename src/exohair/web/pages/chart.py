@@ -16,6 +16,7 @@ from exohair.domain.access import ROLE_PERMISSIONS, Permission, Role
 from exohair.domain.errors import NotFound
 from exohair.features.accounts import portal_accounts
 from exohair.features.adverse_events import service as adverse_events
+from exohair.features.assessments import service as assessments
 from exohair.features.billing.summary import billing_summary
 from exohair.features.clearances import service as clearances
 from exohair.features.consent import service as consents
@@ -84,7 +85,8 @@ def chart_page(
         rows = sessions.find_sessions(ctx.session, ctx.actor, at=ctx.at, patient_id=patient.id, limit=500)
         lab_rows = labs.list_labs(ctx.session, ctx.actor, patient.id, at=ctx.at, limit=200)
         events = adverse_events.list_adverse_events(ctx.session, ctx.actor, patient.id, at=ctx.at, limit=200)
-        values["events"] = timeline(full, rows, lab_rows, events, today=today)
+        hair = assessments.list_assessments(ctx.session, ctx.actor, patient.id, at=ctx.at)
+        values["events"] = timeline(full, rows, lab_rows, events, today=today, assessments=hair)
     elif tab == "consent":
         values["consents"] = consents.list_consents(ctx.session, ctx.actor, patient.id, at=ctx.at)
         values["clearances"] = clearances.list_clearances(ctx.session, ctx.actor, patient.id, at=ctx.at)

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from exohair.db.models import Patient
 from exohair.domain.access import Role
 from exohair.domain.errors import DomainError, NotFound
 from exohair.features.consent import portal as consent
@@ -26,7 +27,7 @@ router = APIRouter(prefix="/my")
 Posted = Annotated[dict[str, str], Depends(posted_form)]
 
 
-def _own_patient(ctx: Ctx) -> object:
+def own_patient(ctx: Ctx) -> Patient:
     if ctx.actor.role is not Role.PATIENT or ctx.actor.patient_id is None:
         raise NotFound("The portal is for patient accounts.", code="not_a_patient_account")
     return patients.get_patient(ctx.session, ctx.actor, ctx.actor.patient_id, at=ctx.at)
@@ -34,7 +35,7 @@ def _own_patient(ctx: Ctx) -> object:
 
 @router.get("/plan")
 def my_plan(request: Request, ctx: Signed) -> Response:
-    patient = _own_patient(ctx)
+    patient = own_patient(ctx)
     try:
         stored = plans.current_plan(ctx.session, ctx.actor, ctx.actor.patient_id, ctx.knowledge, at=ctx.at)  # type: ignore[arg-type]
         full, version = stored.full, stored.version
@@ -48,7 +49,7 @@ def my_plan(request: Request, ctx: Signed) -> Response:
 
 @router.get("/guide")
 def guide(request: Request, ctx: Signed) -> Response:
-    _own_patient(ctx)
+    own_patient(ctx)
     ctx.commit(None)
     return render(request, "my_guide.html", actor=ctx.actor, display_name=ctx.user.display_name,
                   title="Looking after your hair and scalp")  # fmt: skip
@@ -61,7 +62,7 @@ def my_consent(request: Request, ctx: Signed, signed: str = "", withdrawn: str =
 
 @router.post("/consent")
 def sign_consent(request: Request, ctx: Signed, form: Posted) -> Response:
-    _own_patient(ctx)
+    own_patient(ctx)
     scopes = [scope for scope in SCOPES if form.get(f"agree_{scope}") == "1"]
     try:
         consent.sign(ctx.session, ctx.actor, ctx.actor.patient_id, scopes, form.get("signed_by", ""), at=ctx.at)  # type: ignore[arg-type]
@@ -73,7 +74,7 @@ def sign_consent(request: Request, ctx: Signed, form: Posted) -> Response:
 
 @router.post("/consent/{consent_id}/withdraw")
 def withdraw_consent(request: Request, ctx: Signed, consent_id: uuid.UUID, form: Posted) -> Response:
-    _own_patient(ctx)
+    own_patient(ctx)
     try:
         version = int(form.get("version", ""))
     except ValueError:
@@ -95,7 +96,7 @@ def _consent_page(
     error: str = "",
     status_code: int = 200,
 ) -> Response:
-    _own_patient(ctx)
+    own_patient(ctx)
     mine = consent.my_consent(ctx.session, ctx.actor, ctx.actor.patient_id, at=ctx.at)  # type: ignore[arg-type]
     ctx.commit(None)
     return render(request, "my_consent.html", actor=ctx.actor, display_name=ctx.user.display_name,

@@ -96,7 +96,12 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/admin/knowledge", "Protocols and tariffs"),
         ("/admin/closed-days", "Closed days"),
     ],
-    Role.PATIENT: [("/my/plan", "My plan"), ("/my/consent", "Consent"), ("/my/guide", "Hair care")],
+    Role.PATIENT: [
+        ("/my/plan", "My plan"),
+        ("/my/assessment", "My hair"),
+        ("/my/consent", "Consent"),
+        ("/my/guide", "Hair care"),
+    ],
     Role.RESEARCHER: [],
 }
 

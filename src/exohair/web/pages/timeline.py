@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from exohair.db.models import AdverseEvent, LabResult, TherapySession
+from exohair.db.models import AdverseEvent, Assessment, LabResult, TherapySession
 from exohair.domain.calendar import InfusionStatus
 from exohair.domain.full_plan import FullPlan
 
@@ -16,7 +16,7 @@ from exohair.domain.full_plan import FullPlan
 @dataclass(frozen=True, slots=True)
 class Event:
     day: date
-    kind: str  # infusion / nadir / session / labs / adverse-event: a CSS class and a legend entry
+    kind: str  # infusion / nadir / session / labs / assessment / adverse-event: a CSS class, a legend entry
     title: str
     detail: str = ""
     until: date | None = None  # for windows (nadir)
@@ -31,6 +31,7 @@ def timeline(
     adverse_events: Iterable[AdverseEvent],
     *,
     today: date,
+    assessments: Iterable[Assessment] = (),
 ) -> list[Event]:
     events: list[Event] = []
     if full is not None:
@@ -68,5 +69,19 @@ def timeline(
         serious = ", serious" if event.serious else ""
         detail = f"grade {event.grade}, {event.relatedness} to therapy{serious}"
         events.append(Event(event.onset_on, "adverse-event", event.ctcae_term, detail, past=True))
-    order = {"infusion": 0, "nadir": 1, "labs": 2, "session": 3, "adverse-event": 4}
+    for assessment in assessments:
+        who = "self-assessment" if assessment.source == "patient" else "clinician's assessment"
+        events.append(Event(assessment.assessed_on, "assessment", f"Hair: {who}", _scores(assessment), past=True))
+    order = {"infusion": 0, "nadir": 1, "labs": 2, "session": 3, "assessment": 4, "adverse-event": 5}
     return sorted(events, key=lambda e: (e.day, order[e.kind], e.title))
+
+
+def _scores(assessment: Assessment) -> str:
+    parts = [
+        f"CTCAE grade {assessment.ctcae_grade}" if assessment.ctcae_grade is not None else "",
+        f"Dean {assessment.dean_score}" if assessment.dean_score is not None else "",
+        f"distress {assessment.distress}/10" if assessment.distress is not None else "",
+        f"head cover: {assessment.head_cover}" if assessment.head_cover else "",
+        *(f"{m['site']} {m['density_per_cm2']:g}/cm²" for m in assessment.measurements if m.get("density_per_cm2")),
+    ]
+    return ", ".join(p for p in parts if p)
