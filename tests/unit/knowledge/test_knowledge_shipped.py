@@ -45,7 +45,7 @@ def test_the_shipped_files_load_with_their_versions() -> None:
     loaded = load_knowledge()
     assert loaded.refusals == ()
     assert set(loaded.knowledge.versions) == {
-        "agents.yaml", "regimens.yaml", "protocols.yaml", "gates.yaml", "tariffs.yaml", "risk.yaml",
+        "agents.yaml", "regimens.yaml", "protocols.yaml", "gates.yaml", "tariffs.yaml", "risk.yaml", "scales.yaml",
     }  # fmt: skip
     assert all(version.strip() for version in loaded.knowledge.versions.values())
 

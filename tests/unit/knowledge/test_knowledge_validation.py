@@ -146,3 +146,14 @@ def test_a_broken_shipped_file_is_a_knowledge_error(tmp_path: Path, monkeypatch:
         monkeypatch.undo()
         loader._shipped_files.cache_clear()
     assert str(raised.value) == "regimens.yaml: entry 'ac' (#1): phases[0].cycle_days: Input should be greater than 0"
+
+
+def test_it_refuses_dean_bands_that_leave_a_gap(tmp_path: Path) -> None:
+    refusal = refusal_for(tmp_path, "scales.yaml", lambda d: d["dean"][2].update(above_percent=30))
+    assert "dean: score 2 must start where score 1 ends" in refusal
+
+
+def test_it_refuses_a_ctcae_alopecia_grade_the_ctcae_does_not_define(tmp_path: Path) -> None:
+    refusal = refusal_for(tmp_path, "scales.yaml", lambda d: d["ctcae_alopecia"][1].update(grade=3))
+    assert "scales.yaml" in refusal
+    assert "ctcae_alopecia" in refusal
