@@ -65,8 +65,8 @@ def expected(path: str, role: Role) -> int:
 
 
 PAGES = ["/", "/today", "/patients", "CHART", "CHART?tab=plan", "CHART?tab=consent", "CHART?tab=billing", "/my/plan",
-         "/my/consent", "/my/assessment", "/my/guide", "/clearances", "CLEARANCE", "SESSION", "DELAY", "/intake",
-         "/admin/users", "/admin/knowledge",
+         "/my/consent", "/my/assessment", "/my/costs", "/my/guide", "/clearances", "CLEARANCE", "SESSION", "DELAY",
+         "/intake", "/admin/users", "/admin/knowledge",
          "/admin/knowledge/protocols.yaml", "/admin/knowledge/tariffs.yaml", "/admin/knowledge/consent.yaml",
          "/admin/closed-days"]  # fmt: skip
 

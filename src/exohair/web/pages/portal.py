@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from exohair.db.models import Patient
 from exohair.domain.access import Role
 from exohair.domain.errors import DomainError, NotFound
+from exohair.features.billing.summary import billing_summary
 from exohair.features.consent import portal as consent
 from exohair.features.consent import service as consents
 from exohair.features.consent.documents import SCOPES
@@ -102,3 +103,12 @@ def _consent_page(
     return render(request, "my_consent.html", actor=ctx.actor, display_name=ctx.user.display_name,
                   title="My consent", mine=mine, done=done, sent=sent or {}, error=error,
                   status_code=status_code)  # fmt: skip
+
+
+@router.get("/costs")
+def my_costs(request: Request, ctx: Signed) -> Response:
+    patient = own_patient(ctx)
+    summary = billing_summary(ctx.session, ctx.actor, patient.id, at=ctx.at)
+    ctx.commit(None)
+    return render(request, "my_costs.html", actor=ctx.actor, display_name=ctx.user.display_name, title="My costs",
+                  billing=summary)  # fmt: skip
