@@ -100,6 +100,8 @@ def _measure(backend: str, database: api_data.RunDatabase, rounds: int) -> None:
         ("GET /clearances/{id} (decision)", lambda: f"/clearances/{rng.choice(waiting)}", oncologist_token),
         ("GET /my/plan (patient)", lambda: "/my/plan", patient_token),
         ("GET /my/consent (patient)", lambda: "/my/consent", patient_token),
+        ("GET /my/costs (patient)", lambda: "/my/costs", patient_token),
+        ("GET /my/assessment (patient)", lambda: "/my/assessment", patient_token),
         ("GET /my/guide (patient)", lambda: "/my/guide", patient_token),
         ("GET /admin/users", lambda: "/admin/users", admin_token),
         ("GET /admin/knowledge", lambda: "/admin/knowledge", admin_token),
