@@ -44,11 +44,11 @@ screenshots: $(DEV_STAMP) $(AXE)
 	EXOHAIR_AXE=$(AXE) EXOHAIR_SCREENSHOTS=1 EXOHAIR_TEST_DATABASE_URL= $(BIN)/python -m pytest -q tests/e2e
 
 format: $(DEV_STAMP)
-	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks scripts
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff format --check src tests benchmarks
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check src tests benchmarks scripts
 
 types: $(DEV_STAMP)
 	$(BIN)/mypy

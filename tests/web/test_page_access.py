@@ -64,11 +64,13 @@ def expected(path: str, role: Role) -> int:
     return 200 if role in STAFF else 403  # /today
 
 
-PAGES = ["/", "/today", "/patients", "CHART", "CHART?tab=plan", "CHART?tab=consent", "CHART?tab=billing", "/my/plan",
-         "/my/consent", "/my/assessment", "/my/costs", "/my/guide", "/clearances", "CLEARANCE", "SESSION", "DELAY",
-         "/intake", "/admin/users", "/admin/knowledge",
-         "/admin/knowledge/protocols.yaml", "/admin/knowledge/tariffs.yaml", "/admin/knowledge/consent.yaml",
-         "/admin/closed-days"]  # fmt: skip
+PAGES = [
+    "/", "/today", "/patients", "CHART", "CHART?tab=plan", "CHART?tab=hair", "CHART?tab=consent", "CHART?tab=billing",
+    "/my/plan", "/my/consent", "/my/assessment", "/my/costs", "/my/guide",
+    "/clearances", "CLEARANCE", "SESSION", "DELAY", "/intake",
+    "/admin/users", "/admin/knowledge", "/admin/knowledge/protocols.yaml", "/admin/knowledge/tariffs.yaml",
+    "/admin/knowledge/consent.yaml", "/admin/closed-days",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -86,7 +88,7 @@ def test_every_page_for_every_role(api, ada_chart, ada_clearance, path):
     assert not wrong, f"{path}: " + ", ".join(wrong)
 
 
-@pytest.mark.parametrize("tab", ["timeline", "plan", "consent", "billing"])
+@pytest.mark.parametrize("tab", ["timeline", "plan", "hair", "consent", "billing"])
 def test_outsiders_get_the_page_a_made_up_chart_gets(api, ada_chart, tab):
     made_up = api.as_(CO).get(f"/patients/{uuid.uuid4()}?tab={tab}")
     assert made_up.status_code == 404

@@ -25,12 +25,19 @@ from exohair.features.patients import service as patients
 from exohair.features.plans import service as plans
 from exohair.features.sessions import service as sessions
 from exohair.web.deps import Ctx, Signed
+from exohair.web.pages.hair_view import hair_values
 from exohair.web.pages.rendering import clinic_today, render
 from exohair.web.pages.timeline import timeline
 
 router = APIRouter()
-TABS = {"timeline": "Timeline", "plan": "Plan", "consent": "Consent and clearance", "billing": "Billing"}
-TAB_PERMISSION = {"billing": Permission.READ_BILLING}
+TABS = {
+    "timeline": "Timeline",
+    "plan": "Plan",
+    "hair": "Hair",
+    "consent": "Consent and clearance",
+    "billing": "Billing",
+}
+TAB_PERMISSION = {"billing": Permission.READ_BILLING, "hair": Permission.READ_OUTCOMES}
 SAVED = {
     "estimate": "Saved: a new estimate of the current plan.",
     "plan": "Saved: the payment plan.",
@@ -39,6 +46,7 @@ SAVED = {
     "consent": "Saved: the signed consent.",
     "portal": "Saved: the portal account is open. Give the patient their e-mail and first password in person.",
     "access": "Saved: the portal account's access.",
+    "assessment": "Saved: the assessment.",
 }
 
 
@@ -94,6 +102,9 @@ def chart_page(
         values["consent_version"] = ctx.session.get_one(Clinic, ctx.actor.clinic_id).consent_document_version
         values["may_record_consent"] = Permission.RECORD_CONSENT in allowed
         values["may_open_portal"] = Permission.WRITE_PATIENT in allowed
+    elif tab == "hair":
+        values.update(hair_values(ctx, patient.id, dict(request.query_params)))
+        values["may_record_outcomes"] = Permission.RECORD_OUTCOMES in allowed
     elif tab == "billing":
         values["billing"] = billing_summary(ctx.session, ctx.actor, patient.id, at=ctx.at)
     ctx.commit(None)

@@ -1,0 +1,63 @@
+"""The chart's hair tab: the clinician records an assessment (CTCAE grade, Dean score, density and shaft
+diameter at named sites, what the patient reports) with photos of the standard views; everyone who reads the
+chart sees the assessments, and compares any two photos of one view side by side, or the earlier faded over the
+later. A refused form comes back with what was typed and the reason beside its field; nothing is half-saved."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from exohair.domain.access import Permission, require
+from exohair.domain.errors import DomainError
+from exohair.domain.scales import ScalpView
+from exohair.features.assessments import service as assessments
+from exohair.features.assessments.schemas import AssessmentIn
+from exohair.features.photos import service as photos
+from exohair.web.deps import Signed
+from exohair.web.pages.chart import chart_page
+from exohair.web.pages.forms import form_refusal, parse
+from exohair.web.pages.uploads import Posted, posted_upload
+
+router = APIRouter(prefix="/patients/{patient_id}")
+Upload = Annotated[Posted, Depends(posted_upload)]
+SITES = 2  # measurement rows on the form; the record takes up to 10 (schemas.AssessmentIn)
+
+
+@router.post("/assessments")
+def record_assessment(request: Request, ctx: Signed, patient_id: uuid.UUID, posted: Upload) -> Response:
+    require(ctx.actor, Permission.RECORD_OUTCOMES)  # before reading the form
+    form = posted.fields
+    keys = ("assessed_on", "ctcae_grade", "dean_score", "distress", "head_cover", "notes")
+    fields: dict[str, Any] = {key: form.get(key, "") for key in keys}
+    fields["measurements"] = [
+        {"site": form[f"site_{n}"], "density_per_cm2": form.get(f"density_{n}") or None,
+         "diameter_um": form.get(f"diameter_{n}") or None}
+        for n in range(1, SITES + 1) if form.get(f"site_{n}")
+    ]  # fmt: skip
+    data, errors = parse(AssessmentIn, fields)
+    if data is None:
+        return chart_page(request, ctx, patient_id, "hair", sent=form, errors=_named(errors), status_code=422)
+    try:
+        recorded = assessments.record_assessment(ctx.session, ctx.actor, patient_id, data, ctx.knowledge.scales,
+                                                 at=ctx.at)  # fmt: skip
+        for view in ScalpView:
+            if f"photo_{view}" in posted.files:
+                photos.upload_photo(ctx.session, ctx.actor, request.app.state.photo_store, patient_id, view=view,
+                                    taken_on=data.assessed_on, data=posted.files[f"photo_{view}"],
+                                    assessment_id=recorded.id, max_bytes=request.app.state.max_photo_bytes,
+                                    at=ctx.at)  # fmt: skip
+    except DomainError as refused:
+        field = next((f"photo_{v}" for v in ScalpView if f"The {v} photo" in refused.message), "assessment")
+        errors = {field: form_refusal(ctx, refused)}
+        return chart_page(request, ctx, patient_id, "hair", sent=form, errors=errors, status_code=422)
+    return ctx.commit(RedirectResponse(f"/patients/{patient_id}?tab=hair&saved=assessment", status_code=303))
+
+
+def _named(errors: dict[str, str]) -> dict[str, str]:
+    """A measurement's error is shown beside the form's measurement rows."""
+    return {("measurements" if key.startswith("measurements") else key or "assessment"): value
+            for key, value in errors.items()}  # fmt: skip
