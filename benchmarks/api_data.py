@@ -15,6 +15,7 @@ not grow into the next.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 import shutil
@@ -56,6 +57,7 @@ class RunDatabase:
     cached: bool  # False: built in this run
 
 
+@functools.cache  # once per run: a migration edited while the run builds must not change the key under it
 def cache_key() -> str:
     """The schema the rows were made for: the head revision, and a digest of every migration script (they are
     sometimes edited in place before a release), and what this builder makes."""
