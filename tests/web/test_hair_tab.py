@@ -7,16 +7,19 @@ from __future__ import annotations
 import html
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from exohair.db.models import Assessment, ScalpPhoto
+from exohair.db.models import Assessment, AssessmentDue, ScalpPhoto
 from exohair.domain.access import Role
 from exohair.features.consent import service as consents
 from exohair.features.consent.schemas import ConsentIn
+from exohair.features.courses import service as courses
+from exohair.features.courses.schemas import CourseIn
+from exohair.knowledge import shipped_knowledge
 from personas import NOW
 
 CL, CO, ON = Role.CLINICIAN, Role.COORDINATOR, Role.ONCOLOGIST
@@ -96,3 +99,18 @@ def test_roles_without_the_right_are_refused(api):
     for role in (CO, ON, Role.ADMIN, Role.RESEARCHER):
         assert _post(api, role, assessed_on=NOW.date().isoformat(), dean_score="1").status_code == 403
     assert _count(api, Assessment) == 0
+
+
+def test_today_lists_an_overdue_assessment_until_the_clinician_records_it(api):
+    data = CourseIn(regimen="TC", first_infusion=date(2027, 3, 22), protocol="priming-regrowth")
+    started = courses.start_course(api.session, api.world.actor(CO), api.world.ada.id, data, shipped_knowledge(),
+                                   at=NOW)  # fmt: skip
+    missed = NOW.date() - timedelta(days=10)  # as if the plan had asked for a visit ten days ago
+    api.session.add(AssessmentDue(clinic_id=api.world.north.id, patient_id=api.world.ada.id,
+                                  course_id=started.course.id, label="baseline", due_on=missed))  # fmt: skip
+    api.session.commit()
+    today = html.unescape(api.as_(CL).get("/today").text)
+    assert f"baseline, due {missed:%a %-d %b %Y}" in today
+    assert f'href="/patients/{api.world.ada.id}?tab=hair"' in today
+    assert _post(api, CL, assessed_on=NOW.date().isoformat(), ctcae_grade="0").status_code == 303
+    assert "No assessment is overdue." in api.as_(CL).get("/today").text

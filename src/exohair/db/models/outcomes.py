@@ -60,3 +60,20 @@ class ScalpPhoto(Identified, ClinicScoped, Timestamped, Base):
     width: Mapped[int] = mapped_column(Integer, nullable=False)
     height: Mapped[int] = mapped_column(Integer, nullable=False)
     byte_size: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class AssessmentDue(Identified, ClinicScoped, Base):
+    """An assessment visit the plan asks for (the protocol's schedule in dates): what makes one overdue on Today.
+
+    Rebuilt from each new plan version for the days from then on; the ones already due stay, so an assessment
+    missed before a chemo delay is still reported after it."""
+
+    __tablename__ = "assessments_due"
+    __table_args__ = (Index("ix_assessments_due_clinic_day", "clinic_id", "due_on"),)
+
+    patient_id: Mapped[uuid.UUID] = patient_fk()
+    course_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("chemo_courses.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    label: Mapped[str] = mapped_column(String(80), nullable=False)
+    due_on: Mapped[date] = mapped_column(Date, nullable=False)

@@ -9,14 +9,23 @@ those on the session's connection (the same transaction) rather than through the
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from exohair.db.functions import iso_dates, parse_iso_dates
-from exohair.db.models import ChemoCourse, Clinic, ClosedDay, InfusionRecord, PlanVersion, TherapySession
+from exohair.db.models import (
+    AssessmentDue,
+    ChemoCourse,
+    Clinic,
+    ClosedDay,
+    InfusionRecord,
+    PlanVersion,
+    TherapySession,
+)
 
 
 class SessionState(NamedTuple):
@@ -191,3 +200,15 @@ def find_sessions(
 
 def closed_days(session: Session, clinic: Clinic) -> list[date]:
     return list(session.connection().scalars(_CLOSED_DAYS, {"clinic_id": clinic.id}))
+
+
+def replace_assessments_due(
+    session: Session, course: ChemoCourse, due: Iterable[tuple[date, str]], *, from_day: date
+) -> None:
+    """The course's assessment visits from `from_day` on become `due` (date, label); earlier ones stay as history."""
+    session.execute(delete(AssessmentDue).where(AssessmentDue.course_id == course.id, AssessmentDue.due_on >= from_day))
+    session.add_all(
+        AssessmentDue(clinic_id=course.clinic_id, patient_id=course.patient_id, course_id=course.id, label=label,
+                      due_on=day)
+        for day, label in due
+    )  # fmt: skip

@@ -85,6 +85,7 @@ def make_version(
         performed=inputs.performed(rows.values()),
     )
     moves = _apply(session, course, plan, rows, version_number=(previous.number + 1) if previous else 1)
+    repository.replace_assessments_due(session, course, plan.assessments, from_day=today)
     if previous is not None:
         previous.current = False
     version = PlanVersion(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from exohair.db.models import Patient, PlanVersion, TherapySession
+from exohair.db.models import Assessment, AssessmentDue, ChemoCourse, Patient, PlanVersion, TherapySession
 
 
 def due_sessions(
@@ -54,3 +54,38 @@ def recently_moved(session: Session, clinic_id: uuid.UUID, *, limit: int) -> lis
         .limit(limit)
     )
     return [(row[0], row[1]) for row in session.execute(query) if row[0].moved]
+
+
+def overdue_assessments(
+    session: Session, clinic_id: uuid.UUID, today: date, *, since: date, done_within_days: int, limit: int
+) -> tuple[list[tuple[AssessmentDue, Patient]], int]:
+    """Assessment visits due from `since` to yesterday, of active courses, with no clinician's assessment of the
+    patient from `done_within_days` before the due day on (one done a little early counts); the oldest first,
+    and how many there are in all."""
+    done = (
+        select(Assessment.id)
+        .where(
+            Assessment.clinic_id == clinic_id,
+            Assessment.patient_id == AssessmentDue.patient_id,
+            Assessment.source == "clinician",
+            Assessment.assessed_on >= AssessmentDue.due_on - timedelta(days=done_within_days),
+        )
+        .exists()
+    )
+    where = (
+        AssessmentDue.clinic_id == clinic_id,
+        AssessmentDue.due_on >= since,
+        AssessmentDue.due_on < today,
+        ChemoCourse.status == "active",
+        ~done,
+    )
+    base = select(AssessmentDue, Patient).join(Patient, Patient.id == AssessmentDue.patient_id)
+    base = base.join(ChemoCourse, ChemoCourse.id == AssessmentDue.course_id).where(*where)
+    rows = session.execute(base.order_by(AssessmentDue.due_on, Patient.family_name, AssessmentDue.id).limit(limit))
+    count_query = (
+        select(func.count())
+        .select_from(AssessmentDue)
+        .join(ChemoCourse, ChemoCourse.id == AssessmentDue.course_id)
+        .where(*where)
+    )
+    return [(row[0], row[1]) for row in rows], session.scalar(count_query) or 0

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from exohair.db.models import Clinic, Patient, PlanVersion
+from exohair.db.models import AssessmentDue, Clinic, Patient, PlanVersion
 from exohair.domain.access import Actor, Permission, require
 from exohair.features.charts import audit_chart
 from exohair.features.plans import inputs
@@ -21,6 +21,11 @@ from exohair.features.worklist import repository
 from exohair.knowledge import Knowledge
 
 PAGE = 25
+# Overdue assessments: visits due in the last eight weeks (older ones are missed, not overdue: the next visit is
+# the one to book), not done from a week before their day on (a visit a few days early counts). Design defaults.
+OVERDUE_LOOKBACK_DAYS = 56
+DONE_EARLY_DAYS = 7
+OVERDUE_SHOWN = 20
 # What the Today page calls each refusal, most pressing first; anything else shows as "check gate".
 STATUS_OF_REASON = [
     ("in_nadir", "in nadir"),
@@ -58,6 +63,8 @@ class Worklist:
     page: int
     pages: int
     moved: list[tuple[PlanVersion, Patient]]
+    overdue: list[tuple[AssessmentDue, Patient]]  # assessment visits missed, oldest first
+    total_overdue: int
 
 
 def worklist(
@@ -83,7 +90,11 @@ def worklist(
             row.planned_on, status, tuple(r.message for r in reasons),
         ))  # fmt: skip
     moved = repository.recently_moved(session, actor.clinic_id, limit=10)
-    disclosed = sorted({d.patient_id for d in due} | {str(p.id) for _, p in moved})
+    overdue, total_overdue = repository.overdue_assessments(
+        session, actor.clinic_id, today, since=today - timedelta(days=OVERDUE_LOOKBACK_DAYS),
+        done_within_days=DONE_EARLY_DAYS, limit=OVERDUE_SHOWN,
+    )  # fmt: skip
+    disclosed = sorted({d.patient_id for d in due} | {str(p.id) for _, p in moved} | {str(p.id) for _, p in overdue})
     audit_chart(session, actor, "search", "worklist", None, patient_id=None, at=at, changes={"disclosed": disclosed})
     per_day = [(today + timedelta(days=n), counts.get(today + timedelta(days=n), 0)) for n in range(days)]
-    return Worklist(today, due, total, per_day, page, pages, moved)
+    return Worklist(today, due, total, per_day, page, pages, moved, overdue, total_overdue)

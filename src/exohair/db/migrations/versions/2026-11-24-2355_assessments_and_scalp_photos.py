@@ -1,4 +1,5 @@
-"""Hair outcomes: dated assessments (by a clinician or the patient) and scalp photos kept outside the database.
+"""Hair outcomes: dated assessments (by a clinician or the patient), the assessment visits plans ask for, and
+scalp photos kept outside the database.
 
 Revision ID: 9e6bd898fecc
 Revises: ea1832ddcd96
@@ -100,8 +101,43 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_scalp_photos_patient_id"), ["patient_id"], unique=False)
         batch_op.create_index("ix_scalp_photos_patient_view", ["patient_id", "view", "taken_on"], unique=False)
 
+    op.create_table(
+        "assessments_due",
+        sa.Column("patient_id", sa.Uuid(), nullable=False),
+        sa.Column("course_id", sa.Uuid(), nullable=False),
+        sa.Column("label", sa.String(length=80), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("clinic_id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["clinic_id"], ["clinics.id"], name=op.f("fk_assessments_due_clinic_id_clinics"), ondelete="RESTRICT"
+        ),
+        sa.ForeignKeyConstraint(
+            ["course_id"],
+            ["chemo_courses.id"],
+            name=op.f("fk_assessments_due_course_id_chemo_courses"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["patient_id"], ["patients.id"], name=op.f("fk_assessments_due_patient_id_patients"), ondelete="RESTRICT"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_assessments_due")),
+    )
+    with op.batch_alter_table("assessments_due", schema=None) as batch_op:
+        batch_op.create_index("ix_assessments_due_clinic_day", ["clinic_id", "due_on"], unique=False)
+        batch_op.create_index(batch_op.f("ix_assessments_due_clinic_id"), ["clinic_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_assessments_due_course_id"), ["course_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_assessments_due_patient_id"), ["patient_id"], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("assessments_due", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_assessments_due_patient_id"))
+        batch_op.drop_index(batch_op.f("ix_assessments_due_course_id"))
+        batch_op.drop_index(batch_op.f("ix_assessments_due_clinic_id"))
+        batch_op.drop_index("ix_assessments_due_clinic_day")
+
+    op.drop_table("assessments_due")
     with op.batch_alter_table("scalp_photos", schema=None) as batch_op:
         batch_op.drop_index("ix_scalp_photos_patient_view")
         batch_op.drop_index(batch_op.f("ix_scalp_photos_patient_id"))
