@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from exohair.db.base import ClinicScoped
 from exohair.db.models import (
     AdverseEvent,
+    Assessment,
     ChemoCourse,
     Clearance,
     Clinic,
@@ -63,6 +64,7 @@ def record_counts(session: Session, clinic_id: uuid.UUID) -> dict[str, int]:
         "infusions delayed or skipped": count(InfusionRecord),
         "lab results": count(LabResult),
         "adverse events": count(AdverseEvent),
+        "hair assessments": count(Assessment),
         "product lots": count(ProductLot),
         "payments": count(PaymentReceived),
     }

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import functools
 import itertools
+import random
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from exohair.db.models import AdverseEvent, ChemoCourse, ConsentRecord, TherapySession
+from exohair.db.models import AdverseEvent, AssessmentDue, ChemoCourse, ConsentRecord, TherapySession
 from exohair.domain.dates import add_months
 from exohair.features.clearances import service as clearances
 from exohair.features.clearances.schemas import ClearanceDecline, ClearanceRevoke, ClearanceSign
@@ -24,7 +25,7 @@ from exohair.features.consent import service as consent
 from exohair.features.consent.schemas import ConsentIn
 from exohair.features.courses import service as courses
 from exohair.features.courses.schemas import CourseIn, InfusionRecordIn
-from exohair.features.demo import money, visits
+from exohair.features.demo import money, outcomes, visits
 from exohair.features.demo.roster import Adverse, Chart
 from exohair.features.demo.staff import open_portal
 from exohair.features.demo.timeline import Story
@@ -52,6 +53,8 @@ class PatientStory:
         self.changes = list(chart.changes)
         self.consents: dict[str, ConsentRecord] = {}
         self.counts_drawn: date | None = None
+        self.visits_seen: set[uuid.UUID] = set()  # assessment visits dealt with (recorded or missed)
+        self.hair_rng = random.Random(f"{mrn}-hair")  # its own generator: the other draws stay as they were
         blocked = chart.clearance_day if chart.clearance in ("revoked", "expired") else None
         if blocked is not None and chart.clearance == "expired":
             blocked += 1  # expiry is the last valid day
@@ -73,7 +76,7 @@ class PatientStory:
         options: list[tuple[datetime, int, Step]] = []
         if self.agenda:
             options.append(min(self.agenda, key=lambda item: (item[0], item[1])))
-        for found in (self._slipped_infusion(), self._due_session()):
+        for found in (self._slipped_infusion(), self._due_session(), self._due_visit()):
             if found is not None:
                 options.append((found[0], -1, found[1]))
         if not options:
@@ -104,6 +107,22 @@ class PatientStory:
         if row.planned_on > clock.today:
             return None
         return clock.at(row.planned_on, 8, 30), lambda at: self._session_morning(row, at)
+
+    def _due_visit(self) -> tuple[datetime, Step] | None:
+        """The next assessment visit the plan asked for whose day has passed (today's waits for the demo's user)."""
+        if self.course is None:
+            return None
+        due = [d for d in plans.assessments_due(self.world.session, self.course.id, before=self.world.clock.today)
+               if d.id not in self.visits_seen]  # fmt: skip
+        if not due:
+            return None
+        visit = min(due, key=lambda d: (d.due_on, d.label))
+        return self.world.clock.at(visit.due_on, self.hour), lambda at: self._assess(visit, at)
+
+    def _assess(self, visit: AssessmentDue, at: datetime) -> None:
+        self.visits_seen.add(visit.id)
+        assert self.course is not None
+        outcomes.record_visit(self.world, self.course, visit, self.chart.adjuncts, self.hair_rng, at)
 
     def _slipped_infusion(self) -> tuple[datetime, Step] | None:
         if self.course is None or not self.changes:

@@ -212,3 +212,8 @@ def replace_assessments_due(
                       due_on=day)
         for day, label in due
     )  # fmt: skip
+
+
+def assessments_due(session: Session, course_id: uuid.UUID, *, before: date) -> list[AssessmentDue]:
+    query = select(AssessmentDue).where(AssessmentDue.course_id == course_id, AssessmentDue.due_on < before)
+    return list(session.scalars(query))
