@@ -254,6 +254,14 @@ ROUTES: list[RouteRule] = [
         frozenset({CO, CL}),
         lambda r, c: {"version": r.fresh(LabResult, c.lab_id).version, "hb_g_dl": 12.0},
     ),
+    # Hair assessments: the patient records her own self-assessment, a clinician the clinic's
+    RouteRule("GET", "/api/v1/patients/{patient_id}/assessments", READERS | {P}),
+    RouteRule(
+        "POST",
+        "/api/v1/patients/{patient_id}/assessments",
+        frozenset({CL, P}),
+        lambda r, c: {"assessed_on": NOW.date().isoformat(), "dean_score": 1, "distress": 3},
+    ),
     # Consent
     RouteRule("GET", "/api/v1/patients/{patient_id}/consents", READERS | {P}),
     RouteRule(

@@ -22,6 +22,7 @@ from exohair.knowledge import Knowledge, load_knowledge, shipped_texts
 from exohair.web import guards, pages, problems
 from exohair.web.api import (
     adverse_events,
+    assessments,
     auth,
     billing,
     clearances,
@@ -115,7 +116,20 @@ def create_app(
     problems.install(app, page_error=errors.page_error)
     problems.document(app)
     api = APIRouter(prefix=API, responses=problems.RESPONSES, dependencies=[Depends(guards.no_nul_in_query)])
-    for module in (auth, patients, plans, sessions, labs, consent, clearances, adverse_events, products, billing):
+    routers = (
+        auth,
+        patients,
+        plans,
+        sessions,
+        labs,
+        consent,
+        clearances,
+        adverse_events,
+        assessments,
+        products,
+        billing,
+    )
+    for module in routers:
         api.include_router(module.router)
     api.add_api_route("/health", _health, methods=["GET"], tags=["service"], summary="Liveness: the process answers")
     app.include_router(api)
