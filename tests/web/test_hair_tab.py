@@ -9,14 +9,12 @@ import io
 import re
 from datetime import date, timedelta
 
-import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
 from exohair.db.models import Assessment, AssessmentDue, ScalpPhoto
 from exohair.domain.access import Role
 from exohair.features.consent import service as consents
-from exohair.features.consent.schemas import ConsentIn
 from exohair.features.courses import service as courses
 from exohair.features.courses.schemas import CourseIn
 from exohair.knowledge import shipped_knowledge
@@ -41,14 +39,6 @@ def _post(api, as_role: Role, files=None, **fields: str):
 def _count(api, model) -> int:
     api.session.expire_all()
     return api.session.scalar(select(func.count()).select_from(model))
-
-
-@pytest.fixture
-def photo_consent(api):
-    signed = ConsentIn(scope="photos", document_version="PH-1", signed_by="Ada Able", signed_at=NOW - timedelta(days=9))
-    consent = consents.record_consent(api.session, api.world.actor(CO), api.world.ada.id, signed, at=NOW)
-    api.session.commit()
-    return consent
 
 
 def test_the_clinician_records_an_assessment_with_measurements_and_photos(api, photo_consent):

@@ -7,16 +7,13 @@ from __future__ import annotations
 import html
 import io
 import re
-from datetime import timedelta
 
-import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
 from exohair.db.models import Assessment, AuditEntry, ScalpPhoto
 from exohair.domain.access import Role
 from exohair.features.consent import service as consents
-from exohair.features.consent.schemas import ConsentIn
 from personas import NOW
 
 CO = Role.COORDINATOR
@@ -44,14 +41,6 @@ def _send(api, files: dict[str, tuple[str, bytes, str]] | None = None, caller=No
 def _count(api, model) -> int:
     api.session.expire_all()
     return api.session.scalar(select(func.count()).select_from(model))
-
-
-@pytest.fixture
-def photo_consent(api):
-    signed = ConsentIn(scope="photos", document_version="PH-1", signed_by="Ada Able", signed_at=NOW - timedelta(days=1))
-    consent = consents.record_consent(api.session, api.world.actor(CO), api.world.ada.id, signed, at=NOW)
-    api.session.commit()
-    return consent
 
 
 def test_the_patient_scores_her_hair_against_the_pictures(api):
