@@ -156,6 +156,10 @@ def test_new_tariffs_price_new_estimates_of_that_clinic_only(db_session, world):
     assert before.expected_cents - after.expected_cents == sessions * (200000 - 150000)
     assert (before.tariffs_version, after.tariffs_version) == ("2026-11-24.1", "north-1")
     assert clinic_knowledge(db_session, world.south.id, BASE) is BASE, "the other clinic keeps the base tariffs"
+    # Requests read the clinic's knowledge revision with their token; a worker's cached knowledge is keyed by it.
+    assert (world.north.knowledge_revision, world.south.knowledge_revision) == (1, 0)
+    assert clinic_knowledge(db_session, world.north.id, BASE, 0) is BASE  # as a request that began before
+    assert clinic_knowledge(db_session, world.north.id, BASE, 1).tariffs.session.expected_cents == 150000
 
 
 def test_only_an_admin_publishes_and_each_publication_is_audited(db_session, world):

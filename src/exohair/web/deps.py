@@ -108,13 +108,14 @@ class Ctx:
     the check, and the authorization matrix sends every route a request without credentials (401 expected).
     """
 
-    __slots__ = ("_found", "_knowledge", "_request", "_session", "at")
+    __slots__ = ("_found", "_knowledge", "_knowledge_revision", "_request", "_session", "at")
 
     def __init__(self, request: Request, session: Session) -> None:
         self._request, self._session = request, session
         self._found: tuple[ApiToken, User, Actor] | None = None
         self.at: datetime = now(request)
         self._knowledge: Knowledge | None = None
+        self._knowledge_revision = 0
 
     def _signed(self) -> tuple[ApiToken, User, Actor]:
         if self._found is None:
@@ -122,7 +123,7 @@ class Ctx:
             found = token_holder(self._session, plain, at=self.at) if plain else None
             if found is None:
                 raise _unauthenticated()
-            token, user = found
+            token, user, self._knowledge_revision = found
             actor = Actor(user.id, user.clinic_id, Role(user.role), user.patient_id, client_address(self._request))
             self._found = (token, user, actor)
         return self._found
@@ -142,7 +143,8 @@ class Ctx:
         on first use only, so routes that plan or price nothing pay nothing for it."""
         if self._knowledge is None:
             base: Knowledge = self._request.app.state.knowledge
-            self._knowledge = clinic_knowledge(self.session, self.actor.clinic_id, base)
+            actor = self.actor  # checks the token first, which reads the clinic's knowledge revision with it
+            self._knowledge = clinic_knowledge(self._session, actor.clinic_id, base, self._knowledge_revision)
         return self._knowledge
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import JSON, Date, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from exohair.db.base import Base, ClinicScoped, Identified, Timestamped, Versioned
@@ -19,6 +19,9 @@ class Clinic(Identified, Versioned, Timestamped, Base):
     closed_weekdays: Mapped[list[int]] = mapped_column(JSON, nullable=False, default=list)  # 0 = Monday
     # The consent document patients sign now; an older signed version no longer passes the gate.
     consent_document_version: Mapped[str | None] = mapped_column(String(40))
+    # Bumped by each protocols.yaml or tariffs.yaml the clinic publishes: read with the token on every request, it
+    # says whether the clinic's knowledge cached in the worker is still the one in force (no query of its own).
+    knowledge_revision: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
 
 class Site(Identified, ClinicScoped, Versioned, Timestamped, Base):

@@ -29,13 +29,17 @@ def patient_in_clinic(session: Session, clinic_id: uuid.UUID, patient_id: uuid.U
 
 # Every authenticated request runs this one: built once, with a bound parameter.
 _TOKEN_WITH_USER = (
-    select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.token_hash == bindparam("hash"))
+    select(ApiToken, User, Clinic.knowledge_revision)
+    .join(User, User.id == ApiToken.user_id)
+    .join(Clinic, Clinic.id == User.clinic_id)
+    .where(ApiToken.token_hash == bindparam("hash"))
 )
 
 
-def token_with_user(session: Session, token_hash: str) -> tuple[ApiToken, User] | None:
+def token_with_user(session: Session, token_hash: str) -> tuple[ApiToken, User, int] | None:
+    """The token, its user, and the user's clinic's knowledge revision (see Clinic.knowledge_revision)."""
     row = session.execute(_TOKEN_WITH_USER, {"hash": token_hash}).first()
-    return (row[0], row[1]) if row is not None else None
+    return (row[0], row[1], row[2]) if row is not None else None
 
 
 def tokens_with_prefix(session: Session, clinic_id: uuid.UUID, prefix: str) -> list[ApiToken]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
@@ -178,18 +179,24 @@ def authenticate_token(session: Session, plain: str, *, at: datetime) -> User | 
     return found[1] if found is not None else None
 
 
-def token_holder(session: Session, plain: str, *, at: datetime) -> tuple[ApiToken, User] | None:
+class Holder(NamedTuple):
+    token: ApiToken
+    user: User
+    knowledge_revision: int  # of the user's clinic: whether its knowledge cached in the worker is current
+
+
+def token_holder(session: Session, plain: str, *, at: datetime) -> Holder | None:
     """The valid token and its active user, or None. Requests use the token to sign out (revoke it)."""
     found = repository.token_with_user(session, token_hash(plain))
     if found is None:
         return None
-    token, user = found
+    token, user, knowledge_revision = found
     if token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= at) or not user.active:
         return None
     # Coarse on purpose: writing on every request would turn each read into a write (and a lock on SQLite).
     if token.last_used_at is None or at - token.last_used_at > LAST_USED_GRANULARITY:
         token.last_used_at = at
-    return token, user
+    return Holder(token, user, knowledge_revision)
 
 
 def revoke_token(

@@ -28,17 +28,24 @@ _built: OrderedDict[tuple[object, ...], Knowledge] = OrderedDict()
 _lock = threading.Lock()
 
 
-def clinic_knowledge(session: Session, clinic_id: uuid.UUID, base: Knowledge) -> Knowledge:
-    """What `clinic_id` plans and prices with now. One indexed query when the clinic's knowledge is cached."""
-    numbers = repository.latest_numbers(session, clinic_id)
-    if not numbers:
+def clinic_knowledge(session: Session, clinic_id: uuid.UUID, base: Knowledge, revision: int | None = None) -> Knowledge:
+    """What `clinic_id` plans and prices with now.
+
+    `revision` is the clinic's knowledge_revision as read in this transaction (requests read it with their token):
+    with it, a clinic that never published costs nothing and a cached one nothing but a dictionary lookup.
+    Without it (the CLI, tests), the clinic row is read first.
+    """
+    if revision is None:
+        revision = repository.knowledge_revision(session, clinic_id)
+    if revision == 0:
         return base
-    key = (base, clinic_id, tuple(sorted(numbers.items())))
+    key = (base, clinic_id, revision)
     with _lock:
         found = _built.get(key)
         if found is not None:
             _built.move_to_end(key)
             return found
+    numbers = repository.latest_numbers(session, clinic_id)
     built = _build(base, clinic_id, repository.revision_texts(session, clinic_id, numbers))
     with _lock:
         _built[key] = built

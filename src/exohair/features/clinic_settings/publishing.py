@@ -108,6 +108,9 @@ def publish(
         changes={"file": name, "number": revision.number,
                  "version": [checked.version_before, revision.file_version], "note": revision.note},
     )  # fmt: skip
+    if name in CLINIC_EDITABLE:  # the knowledge in force changes: workers' cached copies are stale from now
+        clinic.knowledge_revision += 1
+        session.flush()
     if name == CONSENT_FILE and clinic.consent_document_version != checked.version:
         # The gate compares each treatment consent with this: earlier treatment versions are outdated from now.
         before, clinic.consent_document_version = clinic.consent_document_version, checked.version

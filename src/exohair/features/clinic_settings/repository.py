@@ -10,8 +10,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from exohair.db.functions import weekday_of
-from exohair.db.models import ClosedDay, KnowledgeRevision, PlanVersion, TherapySession
+from exohair.db.models import Clinic, ClosedDay, KnowledgeRevision, PlanVersion, TherapySession
 from exohair.knowledge import CLINIC_EDITABLE
+
+
+def knowledge_revision(session: Session, clinic_id: uuid.UUID) -> int:
+    return session.scalar(select(Clinic.knowledge_revision).where(Clinic.id == clinic_id)) or 0
 
 
 def latest_numbers(session: Session, clinic_id: uuid.UUID) -> dict[str, int]:

@@ -48,8 +48,12 @@ def upgrade() -> None:
         ),
     )
     op.create_index(op.f("ix_knowledge_revisions_clinic_id"), "knowledge_revisions", ["clinic_id"], unique=False)
+    with op.batch_alter_table("clinics") as batch:
+        batch.add_column(sa.Column("knowledge_revision", sa.Integer(), nullable=False, server_default="0"))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("clinics") as batch:
+        batch.drop_column("knowledge_revision")
     op.drop_index(op.f("ix_knowledge_revisions_clinic_id"), table_name="knowledge_revisions")
     op.drop_table("knowledge_revisions")
