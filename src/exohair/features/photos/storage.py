@@ -55,18 +55,3 @@ class LocalPhotoStore:
             return path.read_bytes()
         except FileNotFoundError:
             raise KeyError(content_hash) from None
-
-
-class MemoryPhotoStore:
-    """In memory, for tests and previews."""
-
-    def __init__(self) -> None:
-        self.blobs: dict[str, bytes] = {}
-
-    def put(self, data: bytes) -> str:
-        content_hash = hashlib.sha256(data).hexdigest()
-        self.blobs[content_hash] = data
-        return content_hash
-
-    def get(self, content_hash: str) -> bytes:
-        return self.blobs[content_hash]

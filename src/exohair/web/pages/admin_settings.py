@@ -20,7 +20,7 @@ from exohair.features.clinic_settings import closures
 from exohair.features.clinic_settings.publishing import ADMIN_FILES, FileInForce, FileRefused, file_in_force, publish
 from exohair.features.consent.portal import in_force
 from exohair.web.deps import Ctx, Signed
-from exohair.web.pages.forms import form_refusal, posted_form
+from exohair.web.pages.forms import form_refusal, posted_form, seen_version
 from exohair.web.pages.rendering import render
 
 router = APIRouter(prefix="/admin")
@@ -49,10 +49,7 @@ def edit_file(request: Request, ctx: Signed, name: str) -> Response:
 def publish_file(request: Request, ctx: Signed, name: str, form: Posted) -> Response:
     require(ctx.actor, Permission.MANAGE_CLINIC)  # before reading the form
     _editable(name)
-    try:
-        seen = int(form.get("seen", ""))
-    except ValueError:
-        seen = -1
+    seen = seen_version(form, "seen")
     base = request.app.state.knowledge
     try:
         publish(ctx.session, ctx.actor, base, name, form.get("text", "").replace("\r\n", "\n"),
@@ -76,7 +73,7 @@ def save_weekdays(request: Request, ctx: Signed, form: Posted) -> Response:
     require(ctx.actor, Permission.MANAGE_CLINIC)
     weekdays = {i for i, short in enumerate(WEEKDAYS) if form.get(f"closed_{short}") == "1"}
     try:
-        closures.set_closed_weekdays(ctx.session, ctx.actor, weekdays, seen_version=_int(form.get("version")),
+        closures.set_closed_weekdays(ctx.session, ctx.actor, weekdays, seen_version=seen_version(form),
                                      at=ctx.at)  # fmt: skip
     except DomainError as refused:
         return _closed_days(request, ctx, errors={"weekdays": form_refusal(ctx, refused)}, sent=form,
@@ -151,10 +148,3 @@ def _closed_days(
 def _editable(name: str) -> None:
     if name not in ADMIN_FILES:
         raise NotFound("No such settings file.", code="not_found")
-
-
-def _int(text: str | None) -> int:
-    try:
-        return int(text or "")
-    except ValueError:
-        return -1  # a form without its version cannot prove it is not stale

@@ -16,7 +16,7 @@ from exohair.domain.access import Permission, Role, require
 from exohair.domain.errors import DomainError
 from exohair.features.accounts import staff
 from exohair.web.deps import Ctx, Signed
-from exohair.web.pages.forms import form_refusal, posted_form
+from exohair.web.pages.forms import form_refusal, posted_form, seen_version
 from exohair.web.pages.rendering import render
 
 router = APIRouter(prefix="/admin")
@@ -69,12 +69,8 @@ def add_account(request: Request, ctx: Signed, form: Posted) -> Response:
 def update_account(request: Request, ctx: Signed, user_id: uuid.UUID, form: Posted) -> Response:
     require(ctx.actor, Permission.MANAGE_USERS)
     try:
-        seen = int(form.get("version", ""))
-    except ValueError:
-        seen = -1  # a form without its version cannot prove it is not stale
-    try:
         staff.update_staff(ctx.session, ctx.actor, user_id, role=form.get("role", ""),
-                           active=form.get("active") == "1", seen_version=seen, at=ctx.at)  # fmt: skip
+                           active=form.get("active") == "1", seen_version=seen_version(form), at=ctx.at)  # fmt: skip
     except DomainError as refused:
         status = 409 if refused.http_status == 409 else 422
         return _page(request, ctx, row_errors={user_id: form_refusal(ctx, refused)}, status_code=status)

@@ -20,7 +20,7 @@ from exohair.features.consent import service as consents
 from exohair.features.consent.schemas import ConsentIn
 from exohair.web.deps import Ctx, Signed
 from exohair.web.pages.chart import chart_page
-from exohair.web.pages.forms import form_refusal, parse, posted_form
+from exohair.web.pages.forms import form_refusal, parse, posted_form, seen_version
 
 router = APIRouter(prefix="/patients/{patient_id}")
 Posted = Annotated[dict[str, str], Depends(posted_form)]
@@ -60,12 +60,8 @@ def open_portal_account(request: Request, ctx: Signed, patient_id: uuid.UUID, fo
 def portal_access(request: Request, ctx: Signed, patient_id: uuid.UUID, form: Posted) -> Response:
     require(ctx.actor, Permission.WRITE_PATIENT)
     try:
-        version = int(form.get("version", ""))
-    except ValueError:
-        version = -1
-    try:
         portal_accounts.set_portal_access(ctx.session, ctx.actor, patient_id, active=form.get("active") == "1",
-                                          seen_version=version, at=ctx.at)  # fmt: skip
+                                          seen_version=seen_version(form), at=ctx.at)  # fmt: skip
     except DomainError as refused:
         errors = {"portal": form_refusal(ctx, refused)}
         return chart_page(request, ctx, patient_id, "consent", errors=errors, status_code=refused.http_status)

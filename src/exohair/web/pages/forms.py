@@ -53,3 +53,12 @@ def form_refusal(ctx: Ctx, error: DomainError) -> str:
 def _plain(message: str) -> str:
     # pydantic's "Value error, must be after ..." reads as a programmer's message; people get the sentence.
     return message.removeprefix("Value error, ").rstrip(".") + "."
+
+
+def seen_version(form: Mapping[str, str], field: str = "version") -> int:
+    """The record version a form was rendered with. A form without one cannot prove it is not stale, so it gets
+    -1, which no record has: the service refuses it as a stale edit (409) and changes nothing."""
+    try:
+        return int(form.get(field, ""))
+    except ValueError:
+        return -1

@@ -13,14 +13,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from exohair.domain.access import Permission, require
 from exohair.domain.errors import DomainError
-from exohair.domain.scales import ScalpView
 from exohair.features.assessments import service as assessments
 from exohair.features.assessments.schemas import AssessmentIn
-from exohair.features.photos import service as photos
 from exohair.web.deps import Signed
 from exohair.web.pages.chart import chart_page
 from exohair.web.pages.forms import form_refusal, parse
-from exohair.web.pages.uploads import Posted, posted_upload
+from exohair.web.pages.uploads import PhotoFieldRefused, Posted, posted_upload, upload_views
 
 router = APIRouter(prefix="/patients/{patient_id}")
 Upload = Annotated[Posted, Depends(posted_upload)]
@@ -44,15 +42,12 @@ def record_assessment(request: Request, ctx: Signed, patient_id: uuid.UUID, post
     try:
         recorded = assessments.record_assessment(ctx.session, ctx.actor, patient_id, data, ctx.knowledge.scales,
                                                  at=ctx.at)  # fmt: skip
-        for view in ScalpView:
-            if f"photo_{view}" in posted.files:
-                photos.upload_photo(ctx.session, ctx.actor, request.app.state.photo_store, patient_id, view=view,
-                                    taken_on=data.assessed_on, data=posted.files[f"photo_{view}"],
-                                    assessment_id=recorded.id, max_bytes=request.app.state.max_photo_bytes,
-                                    at=ctx.at)  # fmt: skip
+        upload_views(request, ctx, patient_id, posted, taken_on=data.assessed_on, assessment_id=recorded.id)
+    except PhotoFieldRefused as refused:
+        errors = {refused.field: form_refusal(ctx, refused.refused)}
+        return chart_page(request, ctx, patient_id, "hair", sent=form, errors=errors, status_code=422)
     except DomainError as refused:
-        field = next((f"photo_{v}" for v in ScalpView if f"The {v} photo" in refused.message), "assessment")
-        errors = {field: form_refusal(ctx, refused)}
+        errors = {"assessment": form_refusal(ctx, refused)}
         return chart_page(request, ctx, patient_id, "hair", sent=form, errors=errors, status_code=422)
     return ctx.commit(RedirectResponse(f"/patients/{patient_id}?tab=hair&saved=assessment", status_code=303))
 

@@ -21,7 +21,7 @@ from exohair.features.consent.documents import SCOPES
 from exohair.features.patients import service as patients
 from exohair.features.plans import service as plans
 from exohair.web.deps import Ctx, Signed
-from exohair.web.pages.forms import form_refusal, posted_form
+from exohair.web.pages.forms import form_refusal, posted_form, seen_version
 from exohair.web.pages.rendering import clinic_today, render
 
 router = APIRouter(prefix="/my")
@@ -77,11 +77,7 @@ def sign_consent(request: Request, ctx: Signed, form: Posted) -> Response:
 def withdraw_consent(request: Request, ctx: Signed, consent_id: uuid.UUID, form: Posted) -> Response:
     own_patient(ctx)
     try:
-        version = int(form.get("version", ""))
-    except ValueError:
-        version = -1
-    try:
-        consents.withdraw_consent(ctx.session, ctx.actor, consent_id, version, at=ctx.at)
+        consents.withdraw_consent(ctx.session, ctx.actor, consent_id, seen_version(form), at=ctx.at)
     except DomainError as refused:
         error = form_refusal(ctx, refused)
         return _consent_page(request, ctx, error=error, status_code=refused.http_status)

@@ -20,7 +20,7 @@ from exohair.web.deps import Ctx, Signed
 from exohair.web.pages.forms import form_refusal, parse
 from exohair.web.pages.portal import own_patient
 from exohair.web.pages.rendering import clinic_today, render
-from exohair.web.pages.uploads import Posted, posted_upload
+from exohair.web.pages.uploads import PhotoFieldRefused, Posted, posted_upload, upload_views
 
 router = APIRouter()
 Upload = Annotated[Posted, Depends(posted_upload)]
@@ -49,14 +49,12 @@ def record_my_assessment(request: Request, ctx: Signed, posted: Upload) -> Respo
     try:
         recorded = assessments.record_assessment(ctx.session, ctx.actor, patient.id, data, ctx.knowledge.scales,
                                                  at=ctx.at)  # fmt: skip
-        for view in VIEWS:
-            if f"photo_{view}" in posted.files:
-                photos.upload_photo(ctx.session, ctx.actor, request.app.state.photo_store, patient.id, view=view,
-                                    taken_on=today, data=posted.files[f"photo_{view}"], assessment_id=recorded.id,
-                                    max_bytes=request.app.state.max_photo_bytes, at=ctx.at)  # fmt: skip
+        upload_views(request, ctx, patient.id, posted, taken_on=today, assessment_id=recorded.id)
+    except PhotoFieldRefused as refused:
+        return _page(request, ctx, sent=form, errors={refused.field: form_refusal(ctx, refused.refused)},
+                     status_code=422)  # fmt: skip
     except DomainError as refused:
-        field = next((f"photo_{v}" for v in VIEWS if f"The {v} photo" in refused.message), "")
-        return _page(request, ctx, sent=form, errors={field: form_refusal(ctx, refused)}, status_code=422)
+        return _page(request, ctx, sent=form, errors={"": form_refusal(ctx, refused)}, status_code=422)
     return ctx.commit(RedirectResponse("/my/assessment?saved=1", status_code=303))
 
 

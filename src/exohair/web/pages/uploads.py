@@ -6,11 +6,17 @@ is then read up to its own limit plus one byte, so an oversized file is said to 
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from fastapi import HTTPException, Request
 from starlette.datastructures import UploadFile
 
+from exohair.domain.errors import DomainError
+from exohair.domain.scales import ScalpView
+from exohair.features.photos import service as photos
+from exohair.web.deps import Ctx
 from exohair.web.pages.rendering import CSRF_FIELD, CSRF_HEADER, csrf_valid
 
 MAX_FILES = 5  # one per standard view
@@ -43,3 +49,27 @@ async def posted_upload(request: Request) -> Posted:
             fields[key] = value
     await form.close()
     return Posted(fields, files)
+
+
+class PhotoFieldRefused(Exception):
+    """A photo of one view was refused: `field` is its form field, so the page shows the reason beside it."""
+
+    def __init__(self, field: str, refused: DomainError) -> None:
+        super().__init__(refused.message)
+        self.field, self.refused = field, refused
+
+
+def upload_views(
+    request: Request, ctx: Ctx, patient_id: uuid.UUID, posted: Posted, *, taken_on: date, assessment_id: uuid.UUID
+) -> None:
+    """Store the photo sent for each standard view (fields photo_vertex, photo_frontal, ...) with the assessment."""
+    for view in ScalpView:
+        field = f"photo_{view}"
+        if field not in posted.files:
+            continue
+        try:
+            photos.upload_photo(ctx.session, ctx.actor, request.app.state.photo_store, patient_id, view=view,
+                                taken_on=taken_on, data=posted.files[field], assessment_id=assessment_id,
+                                max_bytes=request.app.state.max_photo_bytes, at=ctx.at)  # fmt: skip
+        except DomainError as refused:
+            raise PhotoFieldRefused(field, refused) from refused
