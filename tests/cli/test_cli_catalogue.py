@@ -124,8 +124,12 @@ def test_every_listed_protocol_id_can_be_planned(planned, protocols, reference_j
             data = result.json()
         if data["protocol"]["id"] != p["id"] or data["protocol"]["name"] != p["name"]:
             failures.append(f"{p['id']}: planned as {data['protocol']}")
-        elif not data["plan"]["sessions"]:
+        elif p["id"] != "observation-only" and not data["plan"]["sessions"]:
             failures.append(f"{p['id']}: no sessions")
+        elif p["id"] == "observation-only" and data["plan"]["sessions"]:
+            failures.append(f"{p['id']}: sessions planned for a comparator")
+        elif not data["plan"]["assessments"]:
+            failures.append(f"{p['id']}: no assessment visits")
     assert failures == []
 
 

@@ -101,7 +101,8 @@ class ProtocolEntry(BaseModel):
     synonyms: Synonyms = ()
     version: PositiveInt
     description: Annotated[Text, AfterValidator(_says_investigational)]
-    sessions: list[SessionRuleEntry] = Field(min_length=1)
+    # No sessions is allowed: an observation-only protocol follows comparators on the same assessment schedule.
+    sessions: list[SessionRuleEntry] = []
     min_interval_days: NonNegativeInt
     min_interval_basis: BasisModel
     basis: BasisModel
