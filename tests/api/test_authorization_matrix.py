@@ -262,6 +262,15 @@ ROUTES: list[RouteRule] = [
         frozenset({CL, P}),
         lambda r, c: {"assessed_on": NOW.date().isoformat(), "dean_score": 1, "distress": 3},
     ),
+    # Questionnaires: the instruments are the clinic's definitions (no patient data); responses are hair outcomes
+    RouteRule("GET", "/api/v1/instruments", frozenset(ROLES), patient_data=False),
+    RouteRule("GET", "/api/v1/patients/{patient_id}/questionnaire-responses", READERS | {P}),
+    RouteRule(
+        "POST",
+        "/api/v1/patients/{patient_id}/questionnaire-responses",
+        frozenset({CL, P}),
+        lambda r, c: {"instrument_id": "hair-loss-rating", "answers": {"hair-lost": 30}},
+    ),
     # Consent
     RouteRule("GET", "/api/v1/patients/{patient_id}/consents", READERS | {P}),
     RouteRule(

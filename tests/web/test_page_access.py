@@ -66,10 +66,11 @@ def expected(path: str, role: Role) -> int:
 
 PAGES = [
     "/", "/today", "/patients", "CHART", "CHART?tab=plan", "CHART?tab=hair", "CHART?tab=consent", "CHART?tab=billing",
-    "/my/plan", "/my/consent", "/my/assessment", "/my/costs", "/my/guide",
+    "/my/plan", "/my/consent", "/my/assessment", "/my/costs", "/my/guide", "/my/questionnaires",
+    "/my/questionnaires/hair-check",
     "/clearances", "CLEARANCE", "SESSION", "DELAY", "/intake",
     "/admin/users", "/admin/knowledge", "/admin/knowledge/protocols.yaml", "/admin/knowledge/tariffs.yaml",
-    "/admin/knowledge/consent.yaml", "/admin/closed-days",
+    "/admin/knowledge/consent.yaml", "/admin/knowledge/instruments.yaml", "/admin/closed-days",
 ]  # fmt: skip
 
 

@@ -8,6 +8,8 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from exohair.domain.costing import Tariffs
+from exohair.domain.endpoints import Endpoint
+from exohair.domain.instruments import Instrument
 from exohair.domain.protocols import Adjunct, Protocol
 from exohair.domain.regimens import Agent, Named, Regimen, find_by_name, label_key
 from exohair.domain.risk import RiskModel
@@ -30,8 +32,8 @@ def _index(entries: Iterable[N]) -> dict[str, N]:
 
 @dataclass(frozen=True)
 class Knowledge:
-    """Agents, regimens, protocols, adjuncts, gate rules, tariffs, the risk model and the outcome scales in force,
-    and file versions.
+    """Agents, regimens, protocols, adjuncts, gate rules, tariffs, the risk model, the outcome scales and the
+    questionnaire instruments in force, and file versions.
 
     Lookups answer exactly as `find_by_name` does (the loader refuses ambiguous labels, so "first wins" never
     decides anything); a dictionary built once makes the common hit cheap, because planning looks regimens up
@@ -47,6 +49,8 @@ class Knowledge:
     risk_model: RiskModel
     scales: Scales
     versions: Mapping[str, str]  # file name -> that file's `version:`
+    instruments: tuple[Instrument, ...] = ()  # questionnaires patients and clinicians answer (instruments.yaml)
+    endpoints: tuple[Endpoint, ...] = ()  # what the registry counts as success and as events (endpoints.yaml)
     _agents_by_label: dict[str, Agent] = field(init=False, repr=False, compare=False)
     _regimens_by_label: dict[str, Regimen] = field(init=False, repr=False, compare=False)
     _protocols_by_label: dict[str, Protocol] = field(init=False, repr=False, compare=False)
@@ -74,6 +78,8 @@ class Knowledge:
                 self.tariffs,
                 self.risk_model,
                 self.scales,
+                self.instruments,
+                self.endpoints,
             )
             self._hash.append(hash((catalogues, tuple(sorted(self.versions.items())))))
         return self._hash[0]
@@ -89,6 +95,10 @@ class Knowledge:
     def protocol(self, name: str) -> Protocol:
         found = self._protocols_by_label.get(name) or self._protocols_by_label.get(label_key(name))
         return found if found is not None else find_by_name("protocol", self.protocols, name)
+
+    def instrument(self, instrument_id: str) -> Instrument | None:
+        """The instrument in force with this id, or None (answers name instruments by id only)."""
+        return next((i for i in self.instruments if i.id == instrument_id), None)
 
     def adjunct(self, name: str) -> Adjunct:
         found = self._adjuncts_by_label.get(name) or self._adjuncts_by_label.get(label_key(name))

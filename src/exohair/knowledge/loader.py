@@ -22,7 +22,9 @@ from exohair.knowledge.knowledge import Knowledge, LoadedKnowledge
 from exohair.knowledge.problems import KnowledgeError, describe, from_validation_error
 from exohair.knowledge.schema import FILE_MODELS, FILE_NAMES
 from exohair.knowledge.schema_agents import AgentsFile
+from exohair.knowledge.schema_endpoints import EndpointsFile
 from exohair.knowledge.schema_gates import GatesFile
+from exohair.knowledge.schema_instruments import InstrumentsFile
 from exohair.knowledge.schema_protocols import ProtocolsFile
 from exohair.knowledge.schema_regimens import RegimensFile
 from exohair.knowledge.schema_risk import RiskFile
@@ -31,8 +33,8 @@ from exohair.knowledge.schema_scales import ScalesFile
 from exohair.knowledge.schema_tariffs import TariffsFile
 
 M = TypeVar("M", bound=BaseModel)
-# A clinic edits these two in the app (admin pages); the rest are clinical reference data, changed by release.
-CLINIC_EDITABLE = ("protocols.yaml", "tariffs.yaml")
+# A clinic edits these in the app (admin pages); the rest are clinical reference data, changed by release.
+CLINIC_EDITABLE = ("protocols.yaml", "tariffs.yaml", "instruments.yaml")
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -113,6 +115,8 @@ def _build(files: Mapping[str, _File]) -> Knowledge:
         risk_model=_model(files, "risk.yaml", RiskFile).to_domain(),
         scales=_model(files, "scales.yaml", ScalesFile).to_domain(),
         versions=versions,
+        instruments=_model(files, "instruments.yaml", InstrumentsFile).to_domain(),
+        endpoints=_model(files, "endpoints.yaml", EndpointsFile).to_domain(),
     )
 
 
@@ -210,22 +214,24 @@ def shipped_knowledge() -> Knowledge:
 
 
 def with_clinic_files(base: Knowledge, texts: Mapping[str, str]) -> Knowledge:
-    """`base` with a clinic's own protocols.yaml and/or tariffs.yaml in force instead of its own.
+    """`base` with a clinic's own protocols.yaml, tariffs.yaml and/or instruments.yaml in force instead of its own.
 
-    Neither file takes part in the cross-file rules (those tie regimens to agents), so each is checked on its own.
+    None of them takes part in the cross-file rules (those tie regimens to agents), so each is checked on its own.
     Raises KnowledgeError with one located sentence per fault, naming the file as "your protocols.yaml".
     """
     changes: dict[str, Any] = {}
     versions = dict(base.versions)
     for name, text in texts.items():
         if name not in CLINIC_EDITABLE:
-            raise KnowledgeError([f"{name}: a clinic edits only {' and '.join(CLINIC_EDITABLE)} in the app."])
+            raise KnowledgeError([f"{name}: a clinic edits only {', '.join(CLINIC_EDITABLE)} in the app."])
         parsed = _parse(name, f"your {name}", text)
         versions[name] = str(getattr(parsed.model, "version", ""))
         if isinstance(parsed.model, ProtocolsFile):
             changes["protocols"], changes["adjuncts"] = parsed.model.to_domain()
         elif isinstance(parsed.model, TariffsFile):
             changes["tariffs"] = parsed.model.to_domain()
+        elif isinstance(parsed.model, InstrumentsFile):
+            changes["instruments"] = parsed.model.to_domain()
     return dataclasses.replace(base, **changes, versions=versions)
 
 

@@ -1,4 +1,4 @@
-"""The seven knowledge files and the pydantic model that validates each.
+"""The knowledge files and the pydantic model that validates each.
 
 Each model is strict about shape (`extra="forbid"`: a misspelt field is an error, not a silently ignored
 line) and converts itself into the frozen domain dataclasses with `to_domain()`. The models are split by
@@ -11,7 +11,9 @@ from pydantic import BaseModel
 
 from exohair.knowledge.schema_agents import AgentEntry, AgentsFile
 from exohair.knowledge.schema_common import BasisModel, NadirModel, SourcedFractionModel, SourcedRangeModel
+from exohair.knowledge.schema_endpoints import EndpointsFile
 from exohair.knowledge.schema_gates import REQUIRED_CONTRAINDICATIONS, GatesFile
+from exohair.knowledge.schema_instruments import InstrumentsFile
 from exohair.knowledge.schema_protocols import AdjunctEntry, ProtocolEntry, ProtocolsFile
 from exohair.knowledge.schema_regimens import AgentDoseEntry, PhaseEntry, RegimenEntry, RegimensFile
 from exohair.knowledge.schema_risk import RiskFile
@@ -27,6 +29,8 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "tariffs.yaml": TariffsFile,
     "risk.yaml": RiskFile,
     "scales.yaml": ScalesFile,
+    "instruments.yaml": InstrumentsFile,
+    "endpoints.yaml": EndpointsFile,
 }
 FILE_NAMES = tuple(FILE_MODELS)
 
@@ -39,7 +43,9 @@ __all__ = [
     "AgentEntry",
     "AgentsFile",
     "BasisModel",
+    "EndpointsFile",
     "GatesFile",
+    "InstrumentsFile",
     "NadirModel",
     "PhaseEntry",
     "ProtocolEntry",

@@ -13,6 +13,7 @@ from exohair.domain.regimens import Named, label_key
 from exohair.knowledge.problems import Loc, Problem
 from exohair.knowledge.schema_agents import AgentsFile
 from exohair.knowledge.schema_gates import REQUIRED_CONTRAINDICATIONS, GatesFile
+from exohair.knowledge.schema_instruments import InstrumentsFile, instrument_problems
 from exohair.knowledge.schema_protocols import ProtocolsFile
 from exohair.knowledge.schema_regimens import PhaseEntry, RegimensFile
 
@@ -103,6 +104,8 @@ def file_problems(model: BaseModel) -> list[Problem]:
         return list(_protocol_problems(model))
     if isinstance(model, GatesFile):
         return list(_gate_problems(model))
+    if isinstance(model, InstrumentsFile):
+        return list(instrument_problems(model))
     return []
 
 

@@ -31,6 +31,7 @@ from exohair.web.api import (
     patients,
     plans,
     products,
+    questionnaires,
     sessions,
 )
 from exohair.web.pages import errors
@@ -126,6 +127,7 @@ def create_app(
         clearances,
         adverse_events,
         assessments,
+        questionnaires,
         products,
         billing,
     )

@@ -46,6 +46,7 @@ def test_the_shipped_files_load_with_their_versions() -> None:
     assert loaded.refusals == ()
     assert set(loaded.knowledge.versions) == {
         "agents.yaml", "regimens.yaml", "protocols.yaml", "gates.yaml", "tariffs.yaml", "risk.yaml", "scales.yaml",
+        "instruments.yaml", "endpoints.yaml",
     }  # fmt: skip
     assert all(version.strip() for version in loaded.knowledge.versions.values())
 

@@ -6,7 +6,7 @@ from exohair.db.models.clinical import AdverseEvent, Clearance, ConsentRecord, L
 from exohair.db.models.clinics import Clinic, ClosedDay, Site
 from exohair.db.models.courses import ChemoCourse, InfusionRecord
 from exohair.db.models.logins import LoginFailure
-from exohair.db.models.outcomes import Assessment, AssessmentDue, ScalpPhoto
+from exohair.db.models.outcomes import Assessment, AssessmentDue, QuestionnaireResponse, ScalpPhoto
 from exohair.db.models.patients import Patient
 from exohair.db.models.plans import PlanVersion, TherapySession
 from exohair.db.models.products import ProductLot
@@ -35,6 +35,7 @@ __all__ = [
     "PaymentReceived",
     "PlanVersion",
     "ProductLot",
+    "QuestionnaireResponse",
     "ScalpPhoto",
     "Site",
     "TherapySession",

@@ -1,4 +1,5 @@
-"""Hair outcomes: dated assessments (by a clinician or by the patient) and standardised scalp photos.
+"""Hair outcomes: dated assessments (by a clinician or by the patient), standardised scalp photos and
+questionnaire responses.
 
 A photo's image lives outside the database, in the photo store, under the SHA-256 of its bytes; the row keeps
 the hash, the view and what is needed to show it. Photos are shown only while the patient's photo consent
@@ -77,3 +78,30 @@ class AssessmentDue(Identified, ClinicScoped, Base):
     )
     label: Mapped[str] = mapped_column(String(80), nullable=False)
     due_on: Mapped[date] = mapped_column(Date, nullable=False)
+
+
+class QuestionnaireResponse(Identified, ClinicScoped, Versioned, Timestamped, Base):
+    """One set of answers to a questionnaire instrument, with the scores they gave when recorded.
+
+    The instrument's id and version are kept, not a copy of its text: a clinic may publish a new version (or a
+    licensed text it may not copy around), and the response still names the exact definition it answered. The
+    scores are stored as computed then, so a later change of scoring never rewrites what the clinician saw."""
+
+    __tablename__ = "questionnaire_responses"
+    __table_args__ = (
+        CheckConstraint("source IN ('clinician', 'patient')", name="source"),
+        CheckConstraint("instrument_version > 0", name="instrument_version"),
+        Index("ix_questionnaire_responses_patient_day", "patient_id", "answered_on"),
+    )
+
+    patient_id: Mapped[uuid.UUID] = patient_fk()
+    instrument_id: Mapped[str] = mapped_column(String(80), nullable=False)
+    instrument_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    instrument_title: Mapped[str] = mapped_column(String(200), nullable=False)  # as it read when answered
+    answered_on: Mapped[date] = mapped_column(Date, nullable=False)
+    source: Mapped[str] = mapped_column(String(10), nullable=False)  # who answered: the patient, or a clinician
+    recorded_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id", ondelete="SET NULL"))
+    # {"shedding": "2", "covered": true, "note": "..."}: link id -> answer, answered items only
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    # [{"id", "name", "value", "answered", "of", "band"}]: each score rule's result when recorded
+    scores: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)

@@ -1,4 +1,5 @@
-"""A clinic's own protocols, tariffs and consent documents, edited in the app: every published file is kept."""
+"""A clinic's own protocols, tariffs, consent documents and questionnaires, edited in the app: every published
+file is kept."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from exohair.db.base import Base, ClinicScoped, Identified, Timestamped
 
 
 class KnowledgeRevision(Identified, ClinicScoped, Timestamped, Base):
-    """One published version of a clinic's protocols.yaml, tariffs.yaml or consent.yaml; the newest is in force.
+    """One published version of a clinic's protocols.yaml, tariffs.yaml, consent.yaml or instruments.yaml; the
+    newest is in force.
 
     Older ones stay: a plan keeps the protocol version it was made with (what the oncologist cleared), and its
     definition is found here when the clinic has since published a newer one.
@@ -20,7 +22,9 @@ class KnowledgeRevision(Identified, ClinicScoped, Timestamped, Base):
     __tablename__ = "knowledge_revisions"
     __table_args__ = (
         UniqueConstraint("clinic_id", "file_name", "number"),
-        CheckConstraint("file_name IN ('protocols.yaml', 'tariffs.yaml', 'consent.yaml')", name="file_name"),
+        CheckConstraint(
+            "file_name IN ('protocols.yaml', 'tariffs.yaml', 'consent.yaml', 'instruments.yaml')", name="file_name"
+        ),
     )
 
     file_name: Mapped[str] = mapped_column(String(40), nullable=False)

@@ -1,9 +1,10 @@
-"""Publishing a clinic's own protocols.yaml or tariffs.yaml from the admin pages.
+"""Publishing a clinic's own protocols.yaml, tariffs.yaml or instruments.yaml from the admin pages.
 
 A published file must load as the shipped ones do (schema, sources and evidence tags, "investigational" in
 every protocol's description), and it must not rewrite history: a protocol whose definition changed needs a
 higher version number (plans keep the version they were made with and find it by that number), and changed
-tariffs need a new `version:` (every estimate is filed with the tariffs version it was priced at).
+tariffs need a new `version:` (every estimate is filed with the tariffs version it was priced at), and a changed
+questionnaire instrument needs a higher version (each response names the version it answered).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from exohair.features.audit.service import record_event
 from exohair.features.clinic_settings import repository
 from exohair.features.clinic_settings.knowledge import clinic_knowledge, protocol_at
 from exohair.features.consent import documents
+from exohair.features.questionnaires import definitions
 from exohair.knowledge import CLINIC_EDITABLE, Knowledge, KnowledgeError, with_clinic_files
 
 MAX_FILE_CHARS = 200_000  # the shipped protocols.yaml is about 12,000
@@ -142,6 +144,8 @@ def _checked_knowledge(
         raise InvalidInput(f"Nothing to publish: this {name} says what is in force already.", code="unchanged")
     if name == "protocols.yaml":
         problems = _protocol_problems(session, clinic.id, current, proposed)
+    elif name == definitions.FILE_NAME:
+        problems = definitions.version_problems(session, clinic.id, current, proposed)
     else:
         problems = _tariff_problems(clinic, current, proposed, history)
     if problems:
@@ -177,6 +181,8 @@ def _same(name: str, current: Knowledge, proposed: Knowledge) -> bool:
         return False
     if name == "protocols.yaml":
         return current.protocols == proposed.protocols and current.adjuncts == proposed.adjuncts
+    if name == definitions.FILE_NAME:
+        return current.instruments == proposed.instruments
     return current.tariffs == proposed.tariffs
 
 

@@ -17,6 +17,7 @@ from exohair.web.pages import (
     intake,
     perform,
     portal,
+    questionnaires,
     self_assessment,
     sign_in,
     staff,
@@ -36,6 +37,7 @@ for module in (
     intake,
     portal,
     self_assessment,
+    questionnaires,
     admin_users,
     admin_settings,
 ):

@@ -1,4 +1,5 @@
-"""What the chart's hair tab shows: the assessments, the photos by view, and two photos of one view compared.
+"""What the chart's hair tab shows: the assessments, the photos by view, two photos of one view compared, and the
+questionnaire responses with their scores.
 
 Read through the services, which check the role and audit; photos are listed only while photo consent stands."""
 
@@ -13,6 +14,7 @@ from exohair.domain.scales import ScalpView
 from exohair.features.assessments import service as assessments
 from exohair.features.photos import service as photos
 from exohair.web.deps import Ctx
+from exohair.web.pages.questionnaire_view import shown_responses
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,4 +37,5 @@ def hair_values(ctx: Ctx, patient_id: uuid.UUID, query: dict[str, str]) -> dict[
         comparison = Comparison(first.view, earlier, later)
     return {"hair": found, "photos_by_view": by_view, "comparison": comparison,
             "photo_consent": photos.photo_consent(ctx.session, ctx.actor.clinic_id, patient_id),
-            "scales": ctx.knowledge.scales}  # fmt: skip
+            "scales": ctx.knowledge.scales,
+            "questionnaire_responses": shown_responses(ctx, patient_id)}  # fmt: skip

@@ -99,6 +99,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
     Role.PATIENT: [
         ("/my/plan", "My plan"),
         ("/my/assessment", "My hair"),
+        ("/my/questionnaires", "Questionnaires"),
         ("/my/consent", "Consent"),
         ("/my/guide", "Hair care"),
     ],
