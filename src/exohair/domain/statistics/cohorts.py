@@ -1,0 +1,72 @@
+"""Success rates by cohort (regimen, risk class, protocol, adjuncts, period, age band), and "patients like you".
+
+A rate counts the patients assessed for the endpoint: a patient not assessed is neither a success nor a failure
+(her outcome is unknown, and counting her as a failure would make the clinic's record look worse the less it
+measures). Each rate comes with its Wilson 95% interval (proportions.py).
+
+Below MINIMUM_ASSESSED patients a cohort's rate is not given at all, only its count: at 20 patients and a rate of
+50% the Wilson 95% interval already runs from 30% to 70%, and smaller groups give intervals too wide to guide a
+decision while inviting the reader to take the point estimate at its word (D: our threshold, after Newcombe 1998's
+tables; a clinic may choose a different one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from exohair.domain.errors import InvalidInput
+from exohair.domain.statistics.proportions import Proportion, wilson_interval
+
+MINIMUM_ASSESSED = 20
+COHORT_DIMENSIONS = ("regimen", "risk_class", "protocol", "adjuncts", "period", "age_band")
+DIMENSION_NAMES = {
+    "regimen": "Regimen",
+    "risk_class": "Regimen risk class",
+    "protocol": "Protocol",
+    "adjuncts": "Adjuncts",
+    "site": "Site",
+    "period": "Period (first infusion)",
+    "age_band": "Age band",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CohortRate:
+    dimension: str
+    value: str
+    patients: int  # in the cohort
+    assessed: int  # of them, assessed for the endpoint
+    rate: Proportion | None  # None below the minimum: "not enough data"
+
+
+def success_rates(
+    frame: pd.DataFrame, endpoint: str, dimension: str, *, minimum: int = MINIMUM_ASSESSED
+) -> list[CohortRate]:
+    """One rate per value of `dimension` (largest cohort first), for the yes/no endpoint column `endpoint`."""
+    for column in (endpoint, dimension):
+        if column not in frame.columns:
+            raise InvalidInput(f"The registry has no column '{column}'.", code="unknown_column")
+    outcome = frame[endpoint]
+    grouped = pd.DataFrame({"key": frame[dimension].astype(str).replace("", "none"), "y": outcome}).groupby("key")
+    counts = pd.DataFrame(
+        {"patients": grouped.size(), "assessed": grouped["y"].count(), "successes": grouped["y"].sum()}
+    ).sort_values(by=["patients", "assessed"], ascending=False, kind="stable")
+    rates = []
+    for value, row in counts.iterrows():
+        assessed, successes = int(row["assessed"]), int(row["successes"])
+        rate = wilson_interval(successes, assessed) if assessed >= minimum else None
+        rates.append(CohortRate(dimension, str(value), int(row["patients"]), assessed, rate))
+    return rates
+
+
+def overall_rate(frame: pd.DataFrame, endpoint: str, *, minimum: int = MINIMUM_ASSESSED) -> CohortRate:
+    assessed = frame[endpoint].dropna()
+    rate = wilson_interval(int(assessed.sum()), len(assessed)) if len(assessed) >= minimum else None
+    return CohortRate("all", "all patients", len(frame), len(assessed), rate)
+
+
+def patients_like(frame: pd.DataFrame, *, risk_class: str, protocol: str) -> pd.DataFrame:
+    """The registry's patients on a regimen of the same risk class and the same protocol."""
+    return frame.loc[(frame["risk_class"] == risk_class) & (frame["protocol"] == protocol)]
