@@ -42,7 +42,11 @@ def ada_clearance(api, ada_chart) -> str:
 
 def expected(path: str, role: Role) -> int:
     if path == "/":
-        return 200 if role is R else 303  # everyone else is sent to where their work is
+        return 303  # everyone is sent to where their work is (the researcher to the evidence)
+    if path == "/analytics":
+        return 200 if role in (*STAFF, R) else 403  # aggregates only: staff and researchers
+    if path == "/analytics/registry.csv":
+        return 200 if role is R else 403  # one row per patient, de-identified: researchers only
     if path.startswith("/admin/"):
         return 200 if role is AD else 403  # the clinic's settings: accounts, protocols, tariffs, closed days
     if path.startswith("/my/"):
@@ -71,6 +75,7 @@ PAGES = [
     "/clearances", "CLEARANCE", "SESSION", "DELAY", "/intake",
     "/admin/users", "/admin/knowledge", "/admin/knowledge/protocols.yaml", "/admin/knowledge/tariffs.yaml",
     "/admin/knowledge/consent.yaml", "/admin/knowledge/instruments.yaml", "/admin/closed-days",
+    "/analytics", "/analytics/registry.csv", "/my/patients-like-me", "CHART/patients-like-this",
 ]  # fmt: skip
 
 

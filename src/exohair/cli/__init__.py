@@ -7,7 +7,7 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from exohair.cli import accounts, audit, backup, catalogue, db, demo, estimate, plan, serve
+from exohair.cli import accounts, audit, backup, catalogue, db, demo, estimate, plan, report, serve
 from exohair.cli.console import fail
 from exohair.domain.errors import DomainError
 from exohair.knowledge import KnowledgeError
@@ -30,6 +30,7 @@ app.add_typer(demo.demo, name="demo")
 app.command("estimate")(estimate.estimate_command)
 app.command("backup")(backup.backup_command)
 app.command("serve")(serve.serve_command)
+app.command("report")(report.report_command)
 app.command("restore")(backup.restore_command)
 
 

@@ -46,10 +46,14 @@ class Permission(StrEnum):
     RECORD_OUTCOMES = "record_outcomes"  # an assessment, a photo (a patient: their own self-assessment)
     MANAGE_USERS = "manage_users"
     MANAGE_CLINIC = "manage_clinic"  # closed days, consent document version
+    READ_ANALYTICS = "read_analytics"  # the registry report: aggregates of patients with registry consent
+    READ_RESEARCH_DATA = "read_research_data"  # the de-identified registry, one pseudonymous row per patient
 
 
 _P = Permission
-_STAFF_READ = frozenset({_P.READ_PATIENT, _P.READ_PLAN, _P.READ_CLINICAL, _P.READ_CONSENT, _P.READ_OUTCOMES})
+_STAFF_READ = frozenset(
+    {_P.READ_PATIENT, _P.READ_PLAN, _P.READ_CLINICAL, _P.READ_CONSENT, _P.READ_OUTCOMES, _P.READ_ANALYTICS}
+)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({_P.MANAGE_USERS, _P.MANAGE_CLINIC, _P.READ_PRODUCTS, _P.MANAGE_PRODUCTS}),
@@ -96,7 +100,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             _P.RECORD_OUTCOMES,
         }
     ),
-    Role.RESEARCHER: frozenset(),  # identified records never; analytics come de-identified (issue 5)
+    # Identified records never: the report's aggregates, and the registry de-identified (pseudonyms, dates
+    # shifted per patient, ages in bands; features/analytics).
+    Role.RESEARCHER: frozenset({_P.READ_ANALYTICS, _P.READ_RESEARCH_DATA}),
 }
 
 

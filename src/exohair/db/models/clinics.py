@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 from sqlalchemy import JSON, Date, Integer, String, Text, UniqueConstraint
@@ -22,6 +23,8 @@ class Clinic(Identified, Versioned, Timestamped, Base):
     # Bumped by each protocols.yaml or tariffs.yaml the clinic publishes: read with the token on every request, it
     # says whether the clinic's knowledge cached in the worker is still the one in force (no query of its own).
     knowledge_revision: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    # The secret behind the registry's pseudonyms and date shifts (domain/deidentify); never shown, never exported.
+    research_key: Mapped[str] = mapped_column(String(64), nullable=False, default=lambda: secrets.token_hex(32))
 
 
 class Site(Identified, ClinicScoped, Versioned, Timestamped, Base):

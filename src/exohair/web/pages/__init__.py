@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from exohair.web.pages import (
     admin_settings,
     admin_users,
+    analytics,
     billing,
     chart,
     clearances,
@@ -40,5 +41,7 @@ for module in (
     questionnaires,
     admin_users,
     admin_settings,
+    analytics,
 ):
     router.include_router(module.router)
+router.include_router(analytics.like_router)

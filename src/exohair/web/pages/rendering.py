@@ -88,9 +88,14 @@ def new_prelogin_token(request: Request) -> str:
 
 
 NAV: dict[Role, list[tuple[str, str]]] = {
-    Role.COORDINATOR: [("/today", "Today"), ("/patients", "Patients")],
-    Role.CLINICIAN: [("/today", "Today"), ("/patients", "Patients")],
-    Role.ONCOLOGIST: [("/today", "Today"), ("/clearances", "Clearances"), ("/patients", "Patients")],
+    Role.COORDINATOR: [("/today", "Today"), ("/patients", "Patients"), ("/analytics", "Evidence")],
+    Role.CLINICIAN: [("/today", "Today"), ("/patients", "Patients"), ("/analytics", "Evidence")],
+    Role.ONCOLOGIST: [
+        ("/today", "Today"),
+        ("/clearances", "Clearances"),
+        ("/patients", "Patients"),
+        ("/analytics", "Evidence"),
+    ],
     Role.ADMIN: [
         ("/admin/users", "Staff"),
         ("/admin/knowledge", "Protocols and tariffs"),
@@ -103,7 +108,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/my/consent", "Consent"),
         ("/my/guide", "Hair care"),
     ],
-    Role.RESEARCHER: [],
+    Role.RESEARCHER: [("/analytics", "Evidence")],
 }
 
 

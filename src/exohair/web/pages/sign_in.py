@@ -26,6 +26,7 @@ HOME = {
     Role.COORDINATOR: "/today",
     Role.CLINICIAN: "/today",
     Role.ONCOLOGIST: "/today",
+    Role.RESEARCHER: "/analytics",
 }
 
 
