@@ -11,6 +11,7 @@ A route missing from the table fails `test_the_matrix_covers_every_route`, so ne
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
@@ -18,6 +19,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 
 from exohair.db.models import (
@@ -46,6 +48,7 @@ from exohair.features.courses import service as courses
 from exohair.features.courses.schemas import CourseIn
 from exohair.features.labs import service as labs
 from exohair.features.labs.schemas import LabsIn
+from exohair.features.photos import service as photos
 from exohair.features.products import service as products
 from exohair.features.products.schemas import LotIn
 from exohair.knowledge import shipped_knowledge
@@ -80,6 +83,7 @@ class Chart:
     event_id: uuid.UUID
     plan_id: uuid.UUID
     lot_id: uuid.UUID
+    photo_id: uuid.UUID  # a scalp photo, with photo consent on file
 
 
 Body = Callable[["Records", Chart], dict[str, Any] | None]
@@ -94,6 +98,7 @@ class RouteRule:
     query: str = ""
     patient_data: bool = True  # audited, and refused to outsiders
     ids: tuple[tuple[str, str], ...] = ()  # path parameter -> Chart field, where the names differ
+    multipart: bool = False  # the body goes as form fields beside a photo (`file`), not as JSON
 
 
 class Records:
@@ -151,15 +156,29 @@ class Records:
             session, world.actor(CO), patient_id,
             PaymentPlanIn(total_cents=100_000, instalments=4, first_due_on=date(2027, 4, 1)), currency="USD", at=NOW,
         )  # fmt: skip
+        consents.record_consent(
+            session, world.actor(CO), patient_id,
+            ConsentIn(scope="photos", document_version="PH-1", signed_by="The patient", signed_at=NOW), at=NOW,
+        )  # fmt: skip
+        photo = photos.upload_photo(
+            session, world.actor(CL), self.api.client.app.state.photo_store, patient_id, view="vertex",
+            taken_on=NOW.date(), data=_jpeg(), max_bytes=1_048_576, at=NOW,
+        )  # fmt: skip
         return Chart(
             patient_id, started.course.id, first.id, lab.id, consent.id, requested.id, signed.id, event.id, plan.id,
-            self.lot.id,
+            self.lot.id, photo.id,
         )  # fmt: skip
 
     def fresh(self, model, row_id: uuid.UUID):
         """The row as the database holds it now (other requests have changed it)."""
         self.api.session.expire_all()
         return self.api.session.get(model, row_id)
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (150, 110, 80)).save(out, format="JPEG")
+    return out.getvalue()
 
 
 def _session_version(records: Records, chart: Chart) -> int:
@@ -262,6 +281,18 @@ ROUTES: list[RouteRule] = [
         frozenset({CL, P}),
         lambda r, c: {"assessed_on": NOW.date().isoformat(), "dean_score": 1, "distress": 3},
     ),
+    # Scalp photos: read like assessments, taken in by a clinician or by the patient for herself (photo consent
+    # is on file for both charts; tests/api/test_photos_api.py checks the refusals without it)
+    RouteRule("GET", "/api/v1/patients/{patient_id}/photos", READERS | {P}),
+    RouteRule(
+        "POST",
+        "/api/v1/patients/{patient_id}/photos",
+        frozenset({CL, P}),
+        lambda r, c: {"view": "frontal", "taken_on": NOW.date().isoformat()},
+        multipart=True,
+    ),
+    RouteRule("GET", "/api/v1/patients/{patient_id}/photos/{photo_id}", READERS | {P}),
+    RouteRule("GET", "/api/v1/patients/{patient_id}/photos/{photo_id}/thumbnail", READERS | {P}),
     # Questionnaires: the instruments are the clinic's definitions (no patient data); responses are hair outcomes
     RouteRule("GET", "/api/v1/instruments", frozenset(ROLES), patient_data=False),
     RouteRule("GET", "/api/v1/patients/{patient_id}/questionnaire-responses", READERS | {P}),
@@ -411,6 +442,9 @@ def _random(_chart: Chart) -> Chart:
 def _call(caller, rule: RouteRule, records: Records, chart: Chart, *, ids: Chart | None = None):
     """Call the route for `chart`'s records, or with the same body at `ids` (made-up ids)."""
     body = rule.body(records, chart) if rule.body else None
+    if rule.multipart:
+        files = {"file": ("scalp.jpg", _jpeg(), "image/jpeg")}
+        return caller.request(rule.method, _url(rule, ids or chart), data=body, files=files)
     return caller.request(rule.method, _url(rule, ids or chart), json=body)
 
 

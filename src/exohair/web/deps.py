@@ -122,7 +122,7 @@ class Ctx:
             plain = presented_token(self._request)
             found = token_holder(self._session, plain, at=self.at) if plain else None
             if found is None:
-                raise _unauthenticated()
+                raise unauthenticated()
             token, user, self._knowledge_revision = found
             actor = Actor(user.id, user.clinic_id, Role(user.role), user.patient_id, client_address(self._request))
             self._found = (token, user, actor)
@@ -166,11 +166,11 @@ async def signed_in(request: Request, session: DbSession) -> Ctx:
     # credentials has them checked by the route (see Ctx); if they are wrong and the body is too, the body's 422
     # comes first, which discloses only what the published schema says.
     if presented_token(request) is None:
-        raise _unauthenticated()
+        raise unauthenticated()
     return Ctx(request, session)
 
 
-def _unauthenticated() -> HTTPException:
+def unauthenticated() -> HTTPException:
     return HTTPException(401, "Sign in, or send a valid personal token.", headers={"WWW-Authenticate": "Bearer"})
 
 

@@ -21,13 +21,26 @@ def assessments_of(session: Session, clinic_id: uuid.UUID, patient_id: uuid.UUID
     return list(session.scalars(query))
 
 
-def photos_of(session: Session, clinic_id: uuid.UUID, patient_id: uuid.UUID) -> list[ScalpPhoto]:
-    """Latest first, every view."""
+def assessment_in_chart(
+    session: Session, clinic_id: uuid.UUID, patient_id: uuid.UUID, assessment_id: uuid.UUID
+) -> Assessment | None:
+    query = select(Assessment).where(
+        Assessment.clinic_id == clinic_id, Assessment.patient_id == patient_id, Assessment.id == assessment_id
+    )
+    return session.scalars(query).first()
+
+
+def photos_of(
+    session: Session, clinic_id: uuid.UUID, patient_id: uuid.UUID, *, view: str | None = None
+) -> list[ScalpPhoto]:
+    """Latest first; every view, or the one asked for."""
     query = (
         select(ScalpPhoto)
         .where(ScalpPhoto.clinic_id == clinic_id, ScalpPhoto.patient_id == patient_id)
-        .order_by(ScalpPhoto.taken_on.desc(), ScalpPhoto.created_at.desc())
+        .order_by(ScalpPhoto.taken_on.desc(), ScalpPhoto.created_at.desc(), ScalpPhoto.id)
     )
+    if view is not None:
+        query = query.where(ScalpPhoto.view == view)
     return list(session.scalars(query))
 
 

@@ -59,6 +59,14 @@ def upload_photo(
         raise NoPhotoConsent("There is no photo consent on file: photos are kept only with the patient's consent.")
     if taken_on > clinic_today(session.get_one(Clinic, actor.clinic_id), at):
         raise InvalidInput(f"taken_on: {taken_on.isoformat()} has not come yet.", code="taken_in_future")
+    if taken_on < patient.date_of_birth:
+        raise InvalidInput("taken_on: before the patient was born; check the year.", code="taken_before_birth")
+    # A photo filed with an assessment must be of the same chart: the id comes from the client (the API).
+    if (
+        assessment_id is not None
+        and repository.assessment_in_chart(session, actor.clinic_id, patient.id, assessment_id) is None
+    ):
+        raise NotFound("No such assessment in this patient's chart.", code="assessment_not_found")
     prepared = prepare_photo(data, max_bytes=max_bytes, name=f"The {view} photo")
     photo = ScalpPhoto(
         clinic_id=actor.clinic_id, patient_id=patient.id, assessment_id=assessment_id, view=view, taken_on=taken_on,
@@ -75,7 +83,8 @@ def upload_photo(
 
 
 def list_photos(session: Session, actor: Actor, patient_id: uuid.UUID, *, at: datetime) -> list[ScalpPhoto]:
-    """The patient's photos, latest first; none while photo consent does not stand."""
+    """The patient's photos, latest first; none while photo consent does not stand (the pages say why beside
+    the empty list)."""
     patient = open_chart(session, actor, patient_id, Permission.READ_OUTCOMES)
     found = repository.photos_of(session, actor.clinic_id, patient.id)
     if found and not photo_consent(session, actor.clinic_id, patient.id):
@@ -84,15 +93,37 @@ def list_photos(session: Session, actor: Actor, patient_id: uuid.UUID, *, at: da
     return found
 
 
+def list_consented_photos(
+    session: Session, actor: Actor, patient_id: uuid.UUID, *, at: datetime, view: str | None = None
+) -> list[ScalpPhoto]:
+    """The patient's photos (of one view, if asked), latest first; refused (NoPhotoConsent) while photo consent
+    does not stand, so a program can tell "no photos yet" from "photos withheld" (the API's list)."""
+    patient = open_chart(session, actor, patient_id, Permission.READ_OUTCOMES)
+    if not photo_consent(session, actor.clinic_id, patient.id):
+        raise NoPhotoConsent("The patient's photo consent does not stand: their photos are not shown.")
+    found = repository.photos_of(session, actor.clinic_id, patient.id, view=view)
+    audit_search(session, actor, RECORD_TYPE, found, patient_id=patient.id, at=at)
+    return found
+
+
 def photo_bytes(
-    session: Session, actor: Actor, store: PhotoStore, photo_id: uuid.UUID, *, thumbnail: bool, at: datetime
+    session: Session,
+    actor: Actor,
+    store: PhotoStore,
+    photo_id: uuid.UUID,
+    *,
+    thumbnail: bool,
+    at: datetime,
+    patient_id: uuid.UUID | None = None,
 ) -> bytes:
-    """The stored JPEG (or its thumbnail), for someone who may see the patient's chart, while consent stands."""
+    """The stored JPEG (or its thumbnail), for someone who may see the patient's chart, while consent stands.
+
+    Given `patient_id` (an address that names the patient), a photo of anyone else is answered as missing."""
     missing = NotFound("No such photo.", code="photo_not_found")
-    photo = open_record(
-        session, actor, repository.photo_in_clinic(session, actor.clinic_id, photo_id), Permission.READ_OUTCOMES,
-        missing=missing,
-    )  # fmt: skip
+    row = repository.photo_in_clinic(session, actor.clinic_id, photo_id)
+    if row is not None and patient_id is not None and row.patient_id != patient_id:
+        row = None
+    photo = open_record(session, actor, row, Permission.READ_OUTCOMES, missing=missing)
     if not photo_consent(session, actor.clinic_id, photo.patient_id):
         raise NoPhotoConsent("The patient's photo consent does not stand: their photos are not shown.")
     audit_chart(session, actor, "read", RECORD_TYPE, photo.id, patient_id=photo.patient_id, at=at)

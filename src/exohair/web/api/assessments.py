@@ -1,8 +1,8 @@
 """/api/v1: a patient's hair assessments — list and record.
 
 A clinician scores the CTCAE grade and trichoscopy readings; a patient account records its own self-assessment
-(Dean score, distress, head cover) and is refused the clinician's measures (422). Photos are uploaded from the
-pages (multipart) and served at /photos/{id}; their API comes with issue #5's exports.
+(Dean score, distress, head cover) and is refused the clinician's measures (422). Scalp photos, filed with an
+assessment or on their own, have their own routes (photos.py).
 """
 
 from __future__ import annotations
