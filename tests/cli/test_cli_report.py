@@ -40,3 +40,11 @@ def test_it_says_where_to_write_when_told_nowhere(run, demo_database, tmp_path):
     missing = run("report", "--out", str(tmp_path / "no" / "such" / "dir" / "r.html"), env=demo_database)
     assert missing.code == 2
     assert "is not a directory" in missing.said
+
+
+def test_it_says_to_migrate_a_database_without_tables(run, tmp_path):
+    empty = {"EXOHAIR_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
+    result = run("report", "--out", str(tmp_path / "r.html"), env=empty)
+    assert result.code == 1
+    assert "run `exohair db upgrade` first" in result.said
+    assert "Traceback" not in result.stderr

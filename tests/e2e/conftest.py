@@ -71,11 +71,13 @@ class LiveServer:
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def demo_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """The demo clinic, loaded once per test module, on SQLite and (marked `postgres`) on PostgreSQL."""
+    """The demo clinic, loaded once per test module, on SQLite and (marked `postgres`) on PostgreSQL. Without the
+    clinic's past patients unless the module asks for them (DEMO_HISTORY = n): they cost seconds per load."""
     engine = sqlite_engine(tmp_path_factory.mktemp("e2e")) if request.param == "sqlite" else postgres_engine()
     migrate.upgrade(engine)
+    history = getattr(request.module, "DEMO_HISTORY", 0)
     with make_sessions(engine)() as session:
-        load_demo_clinic(session, shipped_knowledge(), now=datetime.now(UTC), timezone="UTC")
+        load_demo_clinic(session, shipped_knowledge(), now=datetime.now(UTC), timezone="UTC", history=history)
         session.commit()
     yield engine
     if request.param == "postgres":

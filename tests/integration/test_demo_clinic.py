@@ -18,6 +18,7 @@ from exohair.db.models import (
     ChemoCourse,
     Clearance,
     Clinic,
+    ConsentRecord,
     InfusionRecord,
     LabResult,
     Patient,
@@ -77,7 +78,12 @@ def test_the_demo_clinic_has_staff_of_every_role_and_patients_in_every_state(db_
     assert _count(session, replanned) >= len(delayed), "each delay re-anchored the plan"
     assert {c.regimen_id for c in before + during + after} >= {"ac-t", "tc", "ac", "fec100", "folfox"}
     protocols = {v.protocol_id for v in session.scalars(select(PlanVersion))}
-    assert protocols == {"priming-regrowth", "priming-in-cycle-regrowth", "regrowth-only"}
+    assert protocols == {"priming-regrowth", "priming-in-cycle-regrowth", "regrowth-only", "observation-only"}
+    # The clinic's past (demo/history.py): enough patients with registry consent for the Evidence page.
+    observed = select(func.count()).select_from(PlanVersion).where(PlanVersion.protocol_id == "observation-only")
+    assert _count(session, observed) >= 20, "comparators followed under observation only"
+    registry = select(func.count()).select_from(ConsentRecord).where(ConsentRecord.scope == "registry")
+    assert _count(session, registry) >= 80
     statuses = {status for (status,) in session.execute(select(Clearance.status))}
     assert statuses == {"requested", "signed", "declined", "revoked"}
 

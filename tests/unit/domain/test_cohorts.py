@@ -50,3 +50,17 @@ def test_overall_and_patients_like_you() -> None:
 def test_it_refuses_a_column_the_registry_does_not_have() -> None:
     with pytest.raises(InvalidInput, match="no column 'site'"):
         success_rates(registry([("high", "a", 1.0)]), "preserved", "site")
+
+
+def test_age_bands_and_periods_read_in_their_own_order() -> None:
+    frame = pd.DataFrame(
+        {"age_band": ["60–69", "<40", "≥70", "60–69", "40–49"], "period": ["2026-H2", "2025-H1", "2026-H1", "2026-H2", "2025-H2"],
+         "preserved": [1.0, 0.0, 1.0, 0.0, 1.0]}
+    )  # fmt: skip
+    assert [r.value for r in success_rates(frame, "preserved", "age_band")] == ["<40", "40–49", "60–69", "≥70"]
+    assert [r.value for r in success_rates(frame, "preserved", "period")] == [
+        "2025-H1",
+        "2025-H2",
+        "2026-H1",
+        "2026-H2",
+    ]

@@ -86,3 +86,15 @@ def test_it_refuses_a_frame_without_an_endpoint_column() -> None:
     frame = synthetic_registry(np.random.default_rng(9), 30)
     with pytest.raises(InvalidInput, match="preserved_ctcae"):
         analyse_registry(frame, NO_ASSESSMENTS, shipped_knowledge().endpoints)
+
+
+def test_patients_whose_kind_only_one_arm_has_are_left_out_and_said_so() -> None:
+    frame = synthetic_registry(np.random.default_rng(31), 4_000)
+    # Make every low-risk patient a comparator: no treated counterpart exists for them.
+    low = frame["risk_class"] == "low"
+    frame.loc[low, "protocol"] = "observation-only"
+    found = compare_protocol(frame, "priming-regrowth", endpoint="preserved")
+    assert found.adjusted is not None
+    assert found.left_out is not None
+    assert "risk class low (one arm only)" in found.left_out
+    assert {b.level for b in found.balance if b.covariate == "risk_class"} == {"high", "moderate"}

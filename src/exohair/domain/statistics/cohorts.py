@@ -16,10 +16,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from exohair.domain.deidentify import AGE_BANDS
 from exohair.domain.errors import InvalidInput
 from exohair.domain.statistics.proportions import Proportion, wilson_interval
 
 MINIMUM_ASSESSED = 20
+# Dimensions with an order of their own: age bands youngest first, periods oldest first.
+_BAND_ORDER = {label: i for i, (_, label) in enumerate(AGE_BANDS)}
+ORDERED = {"age_band": lambda value: _BAND_ORDER.get(value, len(_BAND_ORDER)), "period": lambda value: value}
 COHORT_DIMENSIONS = ("regimen", "risk_class", "protocol", "adjuncts", "period", "age_band")
 DIMENSION_NAMES = {
     "regimen": "Regimen",
@@ -44,7 +48,8 @@ class CohortRate:
 def success_rates(
     frame: pd.DataFrame, endpoint: str, dimension: str, *, minimum: int = MINIMUM_ASSESSED
 ) -> list[CohortRate]:
-    """One rate per value of `dimension` (largest cohort first), for the yes/no endpoint column `endpoint`."""
+    """One rate per value of `dimension` (largest cohort first, or in order for age bands and periods), for the
+    yes/no endpoint column `endpoint`."""
     for column in (endpoint, dimension):
         if column not in frame.columns:
             raise InvalidInput(f"The registry has no column '{column}'.", code="unknown_column")
@@ -52,7 +57,11 @@ def success_rates(
     grouped = pd.DataFrame({"key": frame[dimension].astype(str).replace("", "none"), "y": outcome}).groupby("key")
     counts = pd.DataFrame(
         {"patients": grouped.size(), "assessed": grouped["y"].count(), "successes": grouped["y"].sum()}
-    ).sort_values(by=["patients", "assessed"], ascending=False, kind="stable")
+    )
+    if dimension in ORDERED:  # bands and periods read in their own order
+        counts = counts.sort_index(key=lambda index: index.map(ORDERED[dimension]))
+    else:
+        counts = counts.sort_values(by=["patients", "assessed"], ascending=False, kind="stable")
     rates = []
     for value, row in counts.iterrows():
         assessed, successes = int(row["assessed"]), int(row["successes"])

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from exohair.domain.errors import InvalidInput
 from exohair.domain.statistics.adjusted import (
@@ -48,6 +49,28 @@ class ProtocolComparison:
     balance: tuple[Balance, ...]
     regrowth: Comparison | None  # adjusted hazard ratio of the time-to-event endpoint, when there is one
     not_done: str | None  # why no comparison was made ("not enough data", no overlap), for the reader
+    left_out: str | None = None  # patients outside the arms' common ground, left out of the comparison, and why
+
+
+def common_ground(
+    frame: pd.DataFrame, treated: NDArray[np.bool_], covariates: tuple[str, ...]
+) -> tuple[NDArray[np.bool_], str | None]:
+    """Which patients have counterparts in the other arm: those in a level of a text confounder (a risk class, a
+    site) that only one arm has are left out, since no weighting can compare them (restriction to common
+    support; Crump et al., Biometrika 2009). Returns the mask kept and a sentence saying who was left out."""
+    keep = np.ones(len(frame), dtype=bool)
+    dropped: list[str] = []
+    for name in covariates:
+        column = frame[name]
+        if pd.api.types.is_numeric_dtype(column.dtype):
+            continue
+        values = column.astype(str).to_numpy()
+        for level in np.unique(values):
+            here = values == level
+            if here.any() and (treated[here].all() or not treated[here].any()):
+                keep &= ~here
+                dropped.append(f"{int(here.sum())} with {name.replace('_', ' ')} {level} (one arm only)")
+    return keep, ("left out: " + "; ".join(dropped)) if dropped else None
 
 
 def with_confounders(frame: pd.DataFrame) -> pd.DataFrame:
@@ -69,12 +92,15 @@ def compare_protocol(
     time-to-event endpoint `time_to_event` (hazard ratio, from its `<id>_days` and `<id>_event` columns)."""
     both = with_confounders(frame.loc[frame["protocol"].isin([protocol, comparator])])
     assessed = both.loc[both[endpoint].notna()]
+    covariates = confounders(assessed)
+    kept, left_out = common_ground(assessed, (assessed["protocol"] == protocol).to_numpy(), covariates)
+    assessed = assessed.loc[kept]
     treated = (assessed["protocol"] == protocol).to_numpy()
     arms = (int(treated.sum()), int((~treated).sum()))
-    covariates = confounders(assessed)
 
     def not_done(reason: str) -> ProtocolComparison:
-        return ProtocolComparison(protocol, comparator, endpoint, len(assessed), None, None, (), None, reason)
+        return ProtocolComparison(protocol, comparator, endpoint, len(assessed), None, None, (), None, reason,
+                                  left_out)  # fmt: skip
 
     if min(arms) < minimum:
         return not_done(f"not enough data: {arms[0]} and {arms[1]} patients assessed, {minimum} needed in each")
@@ -107,6 +133,7 @@ def compare_protocol(
         balance,
         regrowth,
         None,
+        left_out,
     )
 
 

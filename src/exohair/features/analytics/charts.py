@@ -20,6 +20,11 @@ def _colour(names: Mapping[str, str], protocol: str) -> str:
     return COLOURS[index % len(COLOURS)]
 
 
+# The tail of a Kaplan-Meier curve rests on the last few patients followed, where one event moves it by a large
+# step; each curve is drawn while at least this many remain at risk (the tables give the full estimates).
+MIN_AT_RISK_DRAWN = 5
+
+
 def reached_chart(section: SurvivalByGroup, names: Mapping[str, str]) -> str:
     """The share of patients who have reached the endpoint (1 − S(t), Kaplan–Meier), by protocol, with 95% bands:
     rising curves read more naturally for regrowth than falling survival curves."""
@@ -28,18 +33,19 @@ def reached_chart(section: SurvivalByGroup, names: Mapping[str, str]) -> str:
     # By protocol where protocols have enough patients; otherwise all patients together, rather than nothing.
     curves = section.curves or ((section.overall,) if section.overall is not None else ())
     for curve in curves:
-        xs = [0.0, *curve.times_days.tolist()]
+        drawn = curve.at_risk >= MIN_AT_RISK_DRAWN
+        times = curve.times_days[drawn]
         series.append(
             Series(
                 _name(names, curve.label),
-                xs,
-                [0.0, *(1 - curve.survival).tolist()],
-                [0.0, *(1 - curve.ci_high).tolist()],
-                [0.0, *(1 - curve.ci_low).tolist()],
+                [0.0, *times.tolist()],
+                [0.0, *(1 - curve.survival[drawn]).tolist()],
+                [0.0, *(1 - curve.ci_high[drawn]).tolist()],
+                [0.0, *(1 - curve.ci_low[drawn]).tolist()],
                 _colour(names, curve.label),
             )
         )
-        longest = max(longest, float(curve.times_days.max()) if len(curve.times_days) else 0.0)
+        longest = max(longest, float(times.max()) if len(times) else 0.0)
     endpoint = section.endpoint
     description = "; ".join(
         f"{s.label}: {c.n} patients, {c.n_events} reached it"

@@ -61,6 +61,7 @@ def _values(report: Report) -> dict[str, object]:
         "report": report,
         "a": report.analysis,
         "names": report.protocol_names,
+        "regimens": report.regimen_names,
         "dimensions": DIMENSION_NAMES,
         "minimum": MINIMUM_ASSESSED,
         "events_per_term": EVENTS_PER_TERM,

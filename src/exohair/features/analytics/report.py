@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -30,6 +30,7 @@ class Report:
     charts: dict[str, str]  # SVG, by name
     protocol_names: dict[str, str]
     endpoints_version: str
+    regimen_names: dict[str, str] = field(default_factory=dict)
 
 
 def protocol_names(knowledge: Knowledge) -> dict[str, str]:
@@ -66,4 +67,5 @@ def _report(
         charts=report_charts(analysis, names),
         protocol_names=names,
         endpoints_version=knowledge.versions.get("endpoints.yaml", ""),
+        regimen_names={regimen.id: regimen.name for regimen in knowledge.regimens},
     )

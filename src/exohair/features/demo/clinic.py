@@ -20,6 +20,7 @@ from exohair.domain.errors import Conflict, DomainError
 from exohair.features.clinic_settings.publishing import publish
 from exohair.features.consent.documents import template_text
 from exohair.features.demo import repository
+from exohair.features.demo.history import HISTORY_PATIENTS, history_charts
 from exohair.features.demo.roster import CHARTS
 from exohair.features.demo.staff import CLINIC_NAME, Login, open_clinic
 from exohair.features.demo.stock import deliveries
@@ -29,7 +30,7 @@ from exohair.features.demo.world import DemoWorld
 from exohair.knowledge import Knowledge
 
 DEMO_SEED = 20_270_301
-FOUNDED_DAYS_AGO = 400  # before the oldest story (about 250 days) and the oldest lot (330 days)
+FOUNDED_DAYS_AGO = 560  # before the oldest story (about 520 days, demo/history.py) and the oldest lot (540 days)
 
 
 class DatabaseNotEmpty(Conflict):
@@ -74,9 +75,16 @@ def publish_demo_consent(session: Session, admin: Actor, knowledge: Knowledge, *
 
 
 def load_demo_clinic(
-    session: Session, knowledge: Knowledge, *, now: datetime, timezone: str, seed: int = DEMO_SEED
+    session: Session,
+    knowledge: Knowledge,
+    *,
+    now: datetime,
+    timezone: str,
+    seed: int = DEMO_SEED,
+    history: int = HISTORY_PATIENTS,
 ) -> DemoClinic:
-    """Build the demo clinic in `session` (flushed, not committed) as of the instant `now`."""
+    """Build the demo clinic in `session` (flushed, not committed) as of the instant `now`, with `history` past
+    patients (demo/history.py; tests that do not look at the registry load fewer, since each costs a story)."""
     check_empty(session)
     clock = DemoClock(now, timezone)
     founded = clock.at(clock.day(-FOUNDED_DAYS_AGO), 9)
@@ -85,6 +93,8 @@ def load_demo_clinic(
     world = DemoWorld(session, knowledge, clock, staff, random.Random(seed))
     stories = [deliveries(session, staff.admin, clock)]
     stories += [PatientStory(world, chart, f"DEMO-{n:04d}").run() for n, chart in enumerate(CHARTS, start=1)]
+    past = history_charts(seed, history)
+    stories += [PatientStory(world, chart, f"DEMO-H{n:03d}").run() for n, chart in enumerate(past, start=1)]
     steps = replay(stories)
     session.flush()
     return DemoClinic(

@@ -21,12 +21,15 @@ from exohair.features.plans import inputs
 
 MISSED = 0.12  # share of visits nobody recorded
 PEAK_DEAN = {"high": 4, "moderate": 3, "low": 2}  # by the regimen's risk class, without scalp cooling
+# Scalp cooling works for about half of patients in the trials (SCALP 50.5%, DigniCap 66%; clinical.md §1c):
+# for them the peak is two bands lower, for the others one.
+COOLING_RESPONDERS = 0.5
 
 
-def dean_on(day: date, calendar: ChemoCalendar, risk_class: str, cooled: bool) -> int:
+def dean_on(day: date, calendar: ChemoCalendar, risk_class: str, cooled: bool, *, responds: bool = False) -> int:
     """A made-up Dean score: loss from about two weeks into chemotherapy, rising to the regimen's peak by about
     six weeks, staying until about three months after the end, then a band less every two months."""
-    peak = max(0, PEAK_DEAN.get(risk_class, 2) - (1 if cooled else 0))
+    peak = max(0, PEAK_DEAN.get(risk_class, 2) - ((2 if responds else 1) if cooled else 0))
     into = (day - calendar.first_infusion).days
     after = (day - calendar.end_of_chemo).days
     if into < 14:
@@ -44,12 +47,15 @@ def record_visit(
     adjuncts: tuple[str, ...],
     rng: random.Random,
     at: datetime,
+    *,
+    responds_to_cooling: bool = False,
 ) -> None:
     if rng.random() < MISSED:
         return
     regimen = course_regimen(world.knowledge, course.regimen_id, course.custom_regimen)
     calendar = inputs.course_calendar(world.session, world.knowledge, course)
-    dean = dean_on(due.due_on, calendar, regimen.cia_risk.value, "scalp-cooling" in adjuncts)
+    dean = dean_on(due.due_on, calendar, regimen.cia_risk.value, "scalp-cooling" in adjuncts,
+                   responds=responds_to_cooling)  # fmt: skip
     ctcae = 0 if dean == 0 else (1 if dean <= 2 else 2)
     density = round(rng.uniform(170, 230) * (1 - 0.22 * dean), 1)  # hairs/cm², falling with the loss
     data = AssessmentIn(

@@ -40,10 +40,12 @@ class Delivery:
     broken: int = 0  # vials written off the day after delivery
 
 
+# Sized for the forty current patients and the ninety past ones (demo/history.py).
 DELIVERIES = (
-    Delivery(1, "UCV-1102", -260, 160, 30, "DEMO-IRB-2025-017"),
-    Delivery(0, "SEV-24117", -330, -10, 60, "DEMO-IND-000101", "Expired: write off the vials left on the shelf."),
-    Delivery(0, "SEV-25031", -150, 20, 40, "DEMO-IND-000101", "Expires within the month: use first."),
+    Delivery(0, "SEV-23208", -540, -200, 160, "DEMO-IND-000101", "The clinic's first lot; expired."),
+    Delivery(1, "UCV-1102", -260, 160, 120, "DEMO-IRB-2025-017"),
+    Delivery(0, "SEV-24117", -330, -10, 300, "DEMO-IND-000101", "Expired: write off the vials left on the shelf."),
+    Delivery(0, "SEV-25031", -150, 20, 160, "DEMO-IND-000101", "Expires within the month: use first."),
     Delivery(0, "SEV-25088", -40, 300, 40, "DEMO-IND-000101", broken=1),
     Delivery(None, "X-0001", -5, 200, 4, None, "Arrived without an IND or IRB reference: the safety gate blocks it."),
 )

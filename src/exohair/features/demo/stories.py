@@ -55,6 +55,7 @@ class PatientStory:
         self.counts_drawn: date | None = None
         self.visits_seen: set[uuid.UUID] = set()  # assessment visits dealt with (recorded or missed)
         self.hair_rng = random.Random(f"{mrn}-hair")  # its own generator: the other draws stay as they were
+        self.responds_to_cooling = random.Random(f"{mrn}-cooling").random() < outcomes.COOLING_RESPONDERS
         blocked = chart.clearance_day if chart.clearance in ("revoked", "expired") else None
         if blocked is not None and chart.clearance == "expired":
             blocked += 1  # expiry is the last valid day
@@ -122,7 +123,8 @@ class PatientStory:
     def _assess(self, visit: AssessmentDue, at: datetime) -> None:
         self.visits_seen.add(visit.id)
         assert self.course is not None
-        outcomes.record_visit(self.world, self.course, visit, self.chart.adjuncts, self.hair_rng, at)
+        outcomes.record_visit(self.world, self.course, visit, self.chart.adjuncts, self.hair_rng, at,
+                              responds_to_cooling=self.responds_to_cooling)  # fmt: skip
 
     def _slipped_infusion(self) -> tuple[datetime, Step] | None:
         if self.course is None or not self.changes:
