@@ -140,3 +140,15 @@ def test_patients_like_you_gives_no_figure_below_the_minimum(db_session, registr
     assert not mine.regrowth.enough
     with pytest.raises(Exception, match="No such patient"):  # Bea's plan is not Ada's to read
         patients_like_you(db_session, world.ada_actor, world.bea.id, KNOWLEDGE, at=NOW)
+
+
+def test_an_unchanged_registry_is_not_analysed_twice_and_a_change_is_seen_at_once(db_session, registry_world):
+    world, last = registry_world
+    clinician = world.actor(Role.CLINICIAN)
+    first = clinic_report(db_session, clinician, KNOWLEDGE, at=NOW)
+    again = clinic_report(db_session, clinician, KNOWLEDGE, at=NOW)
+    assert again.analysis is first.analysis
+    _assess(db_session, world, world.ada, last + timedelta(days=210), 0, "none")
+    db_session.commit()
+    changed = clinic_report(db_session, clinician, KNOWLEDGE, at=NOW)
+    assert changed.analysis is not first.analysis

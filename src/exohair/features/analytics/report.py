@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,6 +15,7 @@ from exohair.domain.statistics.registry_analysis import RegistryAnalysis, analys
 from exohair.features.analytics import repository
 from exohair.features.analytics.charts import report_charts
 from exohair.features.analytics.lots import LotSafety, lot_safety
+from exohair.features.analytics.registry import Registry
 from exohair.features.analytics.service import ClinicRegistry, clinic_registry, operator_registry
 from exohair.knowledge import Knowledge
 
@@ -31,6 +33,10 @@ class Report:
     protocol_names: dict[str, str]
     endpoints_version: str
     regimen_names: dict[str, str] = field(default_factory=dict)
+
+
+_COMPUTED: dict[uuid.UUID, tuple[Registry, RegistryAnalysis, list[LotSafety], dict[str, str], int]] = {}
+_COMPUTED_LOCK = threading.Lock()
 
 
 def protocol_names(knowledge: Knowledge) -> dict[str, str]:
@@ -51,11 +57,19 @@ def _report(
     session: Session, clinic_id: uuid.UUID, found: ClinicRegistry, knowledge: Knowledge, *, at: datetime
 ) -> Report:
     registry = found.registry
-    analysis = analyse_registry(registry.frame, registry.assessments, registry.endpoints)
-    primary = registry.endpoints[0].id
-    key = repository.research_key(session, clinic_id)
-    lots = lot_safety(session, clinic_id, registry.frame, primary, key=key)
     names = protocol_names(knowledge)
+    with _COMPUTED_LOCK:
+        computed = _COMPUTED.get(clinic_id)
+    # The registry comes back as the very same object while nothing it reads has changed (service._registry),
+    # lots and adverse events included: the analysis of an unchanged registry is not computed twice.
+    if computed is None or computed[0] is not registry or computed[4] != hash(knowledge):
+        analysis = analyse_registry(registry.frame, registry.assessments, registry.endpoints)
+        key = repository.research_key(session, clinic_id)
+        lots = lot_safety(session, clinic_id, registry.frame, registry.endpoints[0].id, key=key)
+        computed = (registry, analysis, lots, report_charts(analysis, names), hash(knowledge))
+        with _COMPUTED_LOCK:
+            _COMPUTED[clinic_id] = computed
+    _registry, analysis, lots, charts, _knowledge = computed
     return Report(
         clinic_name=found.clinic_name,
         as_of=registry.as_of,
@@ -64,7 +78,7 @@ def _report(
         without_consent=registry.without_consent,
         analysis=analysis,
         lots=lots,
-        charts=report_charts(analysis, names),
+        charts=charts,
         protocol_names=names,
         endpoints_version=knowledge.versions.get("endpoints.yaml", ""),
         regimen_names={regimen.id: regimen.name for regimen in knowledge.regimens},
