@@ -124,3 +124,27 @@ def test_a_request_larger_than_five_photos_is_refused_before_it_is_read(api, pho
     sent = _send(api, {"photo_right": ("huge.jpg", b"\0" * 7_000_000, "image/jpeg")}, dean_score="1")
     assert sent.status_code == 413
     assert _count(api, Assessment) == 0
+
+
+def test_photo_forms_are_read_before_a_database_slot_is_taken():
+    """A slow phone upload must not hold one of the worker's database slots while it arrives (web/deps.py)."""
+    from exohair.web.deps import signed_in
+    from exohair.web.pages import hair, self_assessment
+    from exohair.web.pages.uploads import posted_upload
+
+    posting = [
+        route
+        for route in (*hair.router.routes, *self_assessment.router.routes)
+        if "POST" in getattr(route, "methods", ())
+        and route.path.endswith("assessment" + "s" * (route.path != "/my/assessment"))
+    ]
+    assert len(posting) == 2
+    for route in posting:
+        calls = [d.call for d in route.dependant.dependencies]
+        assert calls.index(posted_upload) < calls.index(signed_in), route.path
+
+
+def test_an_upload_without_any_credential_is_refused_unread(api):
+    answer = api.anonymous().post("/my/assessment", files={"photo_vertex": ("a.jpg", b"x" * 1000, "image/jpeg")},
+                                  follow_redirects=False)  # fmt: skip
+    assert answer.status_code in (303, 401)

@@ -26,8 +26,9 @@ SITES = 2  # measurement rows on the form; the record takes up to 10 (schemas.As
 
 
 @router.post("/assessments")
-def record_assessment(request: Request, ctx: Signed, patient_id: uuid.UUID, posted: Upload) -> Response:
-    require(ctx.actor, Permission.RECORD_OUTCOMES)  # before reading the form
+def record_assessment(request: Request, posted: Upload, ctx: Signed, patient_id: uuid.UUID) -> Response:
+    # `posted` first: the upload arrives before a database slot is taken (web/pages/uploads.py).
+    require(ctx.actor, Permission.RECORD_OUTCOMES)
     form = posted.fields
     keys = ("assessed_on", "ctcae_grade", "dean_score", "distress", "head_cover", "notes")
     fields: dict[str, Any] = {key: form.get(key, "") for key in keys}

@@ -39,7 +39,8 @@ def my_assessment(request: Request, ctx: Signed, saved: str = "") -> Response:
 
 
 @router.post("/my/assessment")
-def record_my_assessment(request: Request, ctx: Signed, posted: Upload) -> Response:
+def record_my_assessment(request: Request, posted: Upload, ctx: Signed) -> Response:
+    # `posted` first: the upload arrives before a database slot is taken (web/pages/uploads.py).
     patient = own_patient(ctx)
     form, today = posted.fields, clinic_today(ctx)
     fields = {key: form.get(key, "") for key in ("dean_score", "distress", "head_cover", "notes")}

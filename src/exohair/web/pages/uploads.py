@@ -1,6 +1,6 @@
 """Forms that carry photos: the CSRF check, a size limit before anything is read, and the files' bytes.
 
-A request larger than its limit is refused from its Content-Length (413) before its body is parsed; each file
+A request without any credential is refused unread; one larger than its limit is refused from its Content-Length (413) before its body is parsed; each file
 is then read up to its own limit plus one byte, so an oversized file is said to be too large by the photo check
 (beside its field) without ever being held whole in memory."""
 
@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile
 from exohair.domain.errors import DomainError
 from exohair.domain.scales import ScalpView
 from exohair.features.photos import service as photos
-from exohair.web.deps import Ctx
+from exohair.web.deps import Ctx, presented_token, unauthenticated
 from exohair.web.pages.rendering import CSRF_FIELD, CSRF_HEADER, csrf_valid
 
 MAX_FILES = 5  # one per standard view
@@ -30,6 +30,11 @@ class Posted:
 
 
 async def posted_upload(request: Request) -> Posted:
+    """The form, read before the route's database session is opened: routes declare it ahead of `Signed`, so a
+    slow phone upload does not hold one of the worker's database slots (web/deps.py) while it arrives. Without
+    any credential at all it is not read: the request is refused first."""
+    if not presented_token(request):
+        raise unauthenticated()
     limit: int = request.app.state.max_photo_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_FILES * limit + 1_048_576:
