@@ -43,5 +43,5 @@ def test_a_patient_reads_how_patients_like_her_fared(browser, live):
         page.get_by_role("link", name="How patients like you fared at this clinic").click()
         expect(page.get_by_role("heading", name="How patients like you fared at this clinic")).to_be_visible()
         expect(page.get_by_text("not a promise or a prediction")).to_be_visible()
-        expect(page.get_by_role("table")).to_contain_text("high-risk regimens")
+        expect(page.get_by_role("heading", name="Observation only, high-risk regimens")).to_be_visible()
         check(page, "patients-like-you-phone")
