@@ -54,7 +54,8 @@ def test_it_refuses_a_column_the_registry_does_not_have() -> None:
 
 def test_age_bands_and_periods_read_in_their_own_order() -> None:
     frame = pd.DataFrame(
-        {"age_band": ["60–69", "<40", "≥70", "60–69", "40–49"], "period": ["2026-H2", "2025-H1", "2026-H1", "2026-H2", "2025-H2"],
+        {"age_band": ["60–69", "<40", "≥70", "60–69", "40–49"],
+         "period": ["2026-H2", "2025-H1", "2026-H1", "2026-H2", "2025-H2"],
          "preserved": [1.0, 0.0, 1.0, 0.0, 1.0]}
     )  # fmt: skip
     assert [r.value for r in success_rates(frame, "preserved", "age_band")] == ["<40", "40–49", "60–69", "≥70"]

@@ -17,8 +17,9 @@ from exohair.features.demo.roster import Chart
 HISTORY_PATIENTS = 90
 _GIVEN = ("Alice", "Bianca", "Carmen", "Dana", "Elif", "Farah", "Gwen", "Hana", "Irene", "Jade", "Kira", "Lena",
           "Maya", "Nora", "Olga", "Paula", "Rosa", "Sara", "Tara", "Uma", "Vera", "Wanda", "Xenia", "Zoe")  # fmt: skip
-_FAMILY = ("Abbott", "Brennan", "Castillo", "Doyle", "Eriksen", "Farouk", "Gallo", "Hughes", "Ibrahim", "Jensen",
-           "Keller", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Petrov", "Quinn", "Ramos", "Silva", "Torres")  # fmt: skip
+_FAMILY = ("Abbott", "Brennan", "Castillo", "Doyle", "Eriksen", "Farouk", "Gallo", "Hughes", "Ibrahim",
+           "Jensen", "Keller", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Petrov", "Quinn", "Ramos", "Silva",
+           "Torres")  # fmt: skip
 # Breast regimens mostly, as in the scalp-cooling studies (clinical.md §1c), and a few others of each risk class.
 _REGIMENS = (("tc", 14), ("ac-t", 12), ("ac", 8), ("ec", 6), ("fec-d", 6), ("tc-6", 5), ("carbo-pacli", 4),
              ("cmf", 4), ("folfiri", 2), ("folfox", 2), ("capox", 1))  # fmt: skip
@@ -41,15 +42,14 @@ def history_charts(seed: int, count: int = HISTORY_PATIENTS) -> tuple[Chart, ...
             adjuncts = (*adjuncts, "minoxidil")
         arrives = -rng.randint(230, 520)  # long enough ago for most to be assessed six months after chemotherapy
         breast = regimen not in ("folfiri", "folfox", "capox", "carbo-pacli")
-        charts.append(
-            Chart(
-                rng.choice(_GIVEN), f"{rng.choice(_FAMILY)}-{n + 1:02d}", "female", rng.randint(31, 74),
-                "Breast cancer" if breast else ("Ovarian cancer" if regimen == "carbo-pacli" else "Colorectal cancer"),
-                rng.choice(("I", "IIA", "IIB", "IIIA")), arrives=arrives, regimen=regimen,
-                first=arrives + rng.randint(15, 21), protocol=protocol, adjuncts=adjuncts,
-                clearance="none" if observed else "signed",  # no exosome session, nothing for the oncologist to clear
-                consents="TR" if rng.random() < 0.9 else "T",  # most agree to the registry; some do not
-                billing="none" if observed else rng.choice(("upfront", "instalments")),
-            )  # fmt: skip
-        )
+        chart = Chart(
+            rng.choice(_GIVEN), f"{rng.choice(_FAMILY)}-{n + 1:02d}", "female", rng.randint(31, 74),
+            "Breast cancer" if breast else ("Ovarian cancer" if regimen == "carbo-pacli" else "Colorectal cancer"),
+            rng.choice(("I", "IIA", "IIB", "IIIA")), arrives=arrives, regimen=regimen,
+            first=arrives + rng.randint(15, 21), protocol=protocol, adjuncts=adjuncts,
+            clearance="none" if observed else "signed",  # no exosome session, nothing for the oncologist to clear
+            consents="TR" if rng.random() < 0.9 else "T",  # most agree to the registry; some do not
+            billing="none" if observed else rng.choice(("upfront", "instalments")),
+        )  # fmt: skip
+        charts.append(chart)
     return tuple(charts)

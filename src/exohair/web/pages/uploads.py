@@ -1,8 +1,8 @@
 """Forms that carry photos: the CSRF check, a size limit before anything is read, and the files' bytes.
 
-A request without any credential is refused unread; one larger than its limit is refused from its Content-Length (413) before its body is parsed; each file
-is then read up to its own limit plus one byte, so an oversized file is said to be too large by the photo check
-(beside its field) without ever being held whole in memory."""
+A request without any credential is refused unread; one larger than its limit is refused from its Content-Length
+(413) before its body is parsed; each file is then read up to its own limit plus one byte, so an oversized file is
+said to be too large by the photo check (beside its field) without ever being held whole in memory."""
 
 from __future__ import annotations
 
