@@ -15,9 +15,11 @@ and the output is indexed by patient_key, for the patients asked about, in their
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from exohair.domain.endpoints import Endpoint, EndpointKind
 from exohair.domain.errors import InvalidInput
@@ -87,14 +89,20 @@ def time_to_event(endpoint: Endpoint, assessments: pd.DataFrame, patients: pd.In
 def read_endpoints(endpoints: tuple[Endpoint, ...], assessments: pd.DataFrame, patients: pd.Index) -> pd.DataFrame:
     """Every endpoint for every patient, one column per yes/no endpoint (its id) and two per time-to-event
     endpoint (`<id>_days`, `<id>_event`): the outcome columns of the registry frame."""
-    columns: dict[str, pd.Series] = {}
+    _check_columns(assessments)
+    # Each patient as her row number rather than her key: sorting and grouping a million string keys cost most of
+    # the time (benchmarks/analytics.py); assessments of patients not asked about are dropped here once.
+    rows = patients.get_indexer(pd.Index(assessments["patient_key"]))
+    coded = assessments.loc[rows >= 0].assign(patient_key=rows[rows >= 0])
+    numbered = pd.RangeIndex(len(patients))
+    columns: dict[str, NDArray[Any]] = {}
     for endpoint in endpoints:
         if endpoint.kind is EndpointKind.PRESERVED:
-            columns[endpoint.id] = preserved(endpoint, assessments, patients)
+            columns[endpoint.id] = preserved(endpoint, coded, numbered).to_numpy()
         else:
-            timed = time_to_event(endpoint, assessments, patients)
-            columns[str(timed.days.name)] = timed.days
-            columns[str(timed.event.name)] = timed.event.astype(bool)
+            timed = time_to_event(endpoint, coded, numbered)
+            columns[str(timed.days.name)] = timed.days.to_numpy()
+            columns[str(timed.event.name)] = timed.event.to_numpy(dtype=bool)
     frame = pd.DataFrame(columns, index=patients)
     return frame if len(frame.columns) else pd.DataFrame(index=patients, dtype=np.float64)
 
