@@ -46,6 +46,7 @@ from lifelines.statistics import multivariate_logrank_test
 from sqlalchemy import text
 
 import analytics_data as data
+from api import _postgres_answers  # the same check the API benchmark makes
 from exohair.db.engine import make_engine, make_sessions
 from exohair.domain.endpoints import EndpointKind
 from exohair.domain.statistics.endpoints import read_endpoints
@@ -348,18 +349,6 @@ def _server_version(engine: Any) -> str:
         if engine.dialect.name == "sqlite":
             return "SQLite " + str(connection.exec_driver_sql("select sqlite_version()").scalar())
         return "PostgreSQL " + str(connection.execute(text("show server_version")).scalar()).split()[0]
-
-
-def _postgres_answers(url: str) -> bool:
-    engine = make_engine(url.rsplit("/", 1)[0] + "/postgres")
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return True
-    except Exception:
-        return False
-    finally:
-        engine.dispose()
 
 
 # --- output --------------------------------------------------------------------------------------------------

