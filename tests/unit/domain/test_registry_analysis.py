@@ -98,3 +98,12 @@ def test_patients_whose_kind_only_one_arm_has_are_left_out_and_said_so() -> None
     assert found.left_out is not None
     assert "risk class low (one arm only)" in found.left_out
     assert {b.level for b in found.balance if b.covariate == "risk_class"} == {"high", "moderate"}
+
+
+def test_a_registry_of_categoricals_compares_exactly_as_one_of_text() -> None:
+    # compare_protocols hashes the text confounders into categoricals once; the answer must not depend on it.
+    frame = synthetic_registry(np.random.default_rng(32), 6_000)
+    as_text = compare_protocol(frame, "priming-regrowth", endpoint="preserved", time_to_event="regrowth")
+    coded = frame.assign(**{c: frame[c].astype("category") for c in ("risk_class", "site", "adjuncts")})
+    as_categories = compare_protocol(coded, "priming-regrowth", endpoint="preserved", time_to_event="regrowth")
+    assert as_text == as_categories

@@ -30,7 +30,7 @@ from exohair.domain.errors import InvalidInput
 from exohair.domain.statistics.balance import Balance, balance_table
 from exohair.domain.statistics.checks import check_confidence, check_same_length, checked_flags, patients_have
 from exohair.domain.statistics.cox import cox_fit
-from exohair.domain.statistics.design import design_matrix, is_categorical
+from exohair.domain.statistics.design import coded_levels, design_matrix, is_categorical
 
 __all__ = [
     "Balance",
@@ -220,6 +220,7 @@ def adjusted_hazard_ratio(
         weights_col="weight",
         robust=True,
         confidence=confidence,
+        concordance=False,  # one 0/1 term: its C says nothing the hazard ratio does not
     )
     term = fit.term("treated")
     return Comparison(
@@ -290,10 +291,12 @@ def _check_overlap(frame: pd.DataFrame, covariates: Sequence[str], flags: NDArra
     for name in covariates:
         if not is_categorical(frame[name]):
             continue
-        counts = pd.crosstab(frame[name].astype(str).to_numpy(), flags)
-        for level, row in counts.iterrows():
-            if (row == 0).any():
-                arm = "the therapy" if bool(row.get(True, 0)) else "the comparator"
+        levels, codes = coded_levels(frame[name])
+        in_arm = np.bincount(codes[flags], minlength=len(levels))
+        in_other = np.bincount(codes[~flags], minlength=len(levels))
+        for level, treated, control in zip(levels, in_arm, in_other, strict=True):
+            if treated == 0 or control == 0:
+                arm = "the therapy" if treated else "the comparator"
                 raise InvalidInput(
                     f"Every patient with {name} {level} is in {arm} arm, so there is no one to compare them with; "
                     "leave them out or compare within the others.",

@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from exohair.domain.errors import InvalidInput
 from exohair.domain.statistics.checks import check_same_length, checked_flags
-from exohair.domain.statistics.design import is_categorical, levels_by_frequency
+from exohair.domain.statistics.design import coded_levels, is_categorical
 
 BALANCED_BELOW = 0.1  # |SMD| under this counts as balanced (Austin 2009)
 
@@ -75,10 +75,9 @@ def balance_table(
         if column.isna().any():
             raise InvalidInput(f"Some patients have no {name}; leave them out first.", code="missing_covariate")
         if is_categorical(column):
-            text = column.astype(str)
-            values = text.to_numpy()
-            for level in levels_by_frequency(text):
-                rows.append(_row(name, level, (values == level).astype(np.float64), flags, w, binary=True))
+            levels, codes = coded_levels(column)
+            for k in range(len(levels)):  # commonest first
+                rows.append(_row(name, levels[k], (codes == k).astype(np.float64), flags, w, binary=True))
         else:
             binary = pd.api.types.is_bool_dtype(column.dtype)
             rows.append(_row(name, None, column.to_numpy(dtype=np.float64), flags, w, binary=binary))
@@ -89,8 +88,9 @@ def standardized_difference(
     values: NDArray[np.float64], flags: NDArray[np.bool_], weights: NDArray[np.float64], *, binary: bool
 ) -> tuple[float, float, float]:
     """(weighted mean in the treated arm, in the comparator arm, SMD)."""
-    treated_mean, treated_variance = _mean_and_variance(values[flags], weights[flags], binary=binary)
-    control_mean, control_variance = _mean_and_variance(values[~flags], weights[~flags], binary=binary)
+    (control_mean, treated_mean), (control_variance, treated_variance) = _means_and_variances(
+        values, flags.astype(np.intp), weights, binary=binary
+    )
     difference = treated_mean - control_mean
     spread = math.sqrt((treated_variance + control_variance) / 2)
     if spread > 0:
@@ -124,14 +124,19 @@ def _row(
     )
 
 
-def _mean_and_variance(
-    values: NDArray[np.float64], weights: NDArray[np.float64], *, binary: bool
-) -> tuple[float, float]:
-    total = float(weights.sum())
-    mean = float((weights * values).sum() / total)
+def _means_and_variances(
+    values: NDArray[np.float64], arm: NDArray[np.intp], weights: NDArray[np.float64], *, binary: bool
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """((mean, mean) and (variance, variance)) of the comparator arm (0) and the treated arm (1), each a weighted
+    sum per arm in one pass (np.bincount): masking out each arm for each covariate level cost a tenth of a second
+    per level at a million patients."""
+    total = np.bincount(arm, weights=weights, minlength=2)
+    mean = np.bincount(arm, weights=weights * values, minlength=2) / total
     if binary:
-        return mean, mean * (1 - mean)
-    effective = total**2 - float((weights**2).sum())
-    if effective <= 0:  # a single patient in the arm: no spread to speak of
-        return mean, 0.0
-    return mean, total / effective * float((weights * (values - mean) ** 2).sum())
+        variance = mean * (1 - mean)
+    else:
+        effective = total**2 - np.bincount(arm, weights=weights**2, minlength=2)
+        squares = np.bincount(arm, weights=weights * (values - mean[arm]) ** 2, minlength=2)
+        # A single patient in an arm has no spread to speak of (effective = 0 there).
+        variance = np.where(effective > 0, total * squares / np.where(effective > 0, effective, 1), 0.0)
+    return (float(mean[0]), float(mean[1])), (float(variance[0]), float(variance[1]))

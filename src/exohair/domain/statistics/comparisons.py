@@ -26,6 +26,7 @@ from exohair.domain.statistics.adjusted import (
 )
 from exohair.domain.statistics.balance import Balance, balance_table
 from exohair.domain.statistics.cohorts import MINIMUM_ASSESSED
+from exohair.domain.statistics.design import coded_levels, is_categorical
 
 COMPARATOR = "observation-only"
 # What decides both who gets the therapy and how much hair she keeps, as far as the registry records it; the
@@ -61,22 +62,25 @@ def common_ground(
     keep = np.ones(len(frame), dtype=bool)
     dropped: list[str] = []
     for name in covariates:
-        column = frame[name]
-        if pd.api.types.is_numeric_dtype(column.dtype):
+        if not is_categorical(frame[name]):
             continue
-        values = column.astype(str).to_numpy()
-        for level in np.unique(values):
-            here = values == level
-            if here.any() and (treated[here].all() or not treated[here].any()):
-                keep &= ~here
-                dropped.append(f"{int(here.sum())} with {name.replace('_', ' ')} {level} (one arm only)")
+        levels, codes = coded_levels(frame[name])
+        in_arm = np.bincount(codes[treated], minlength=len(levels))
+        in_other = np.bincount(codes[~treated], minlength=len(levels))
+        for k in sorted(np.flatnonzero((in_arm == 0) | (in_other == 0)), key=lambda k: levels[k]):
+            keep &= codes != k
+            dropped.append(f"{int(in_arm[k] + in_other[k])} with {name.replace('_', ' ')} {levels[k]} (one arm only)")
     return keep, ("left out: " + "; ".join(dropped)) if dropped else None
 
 
 def with_confounders(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with the derived confounder columns (scalp cooling as 0/1, from the adjuncts)."""
-    cooling = frame["adjuncts"].astype(str).str.contains("scalp-cooling", regex=False).astype(float)
-    return frame.assign(scalp_cooling=cooling)
+    """The frame with the derived confounder columns (scalp cooling as 0/1, from the adjuncts); a frame that has
+    them already is returned as it is, so compare_protocols derives them once for all its protocols."""
+    if "scalp_cooling" in frame.columns:
+        return frame
+    codes, combinations = pd.factorize(frame["adjuncts"].to_numpy())  # a few distinct combinations, a million rows
+    cooling = np.array([*("scalp-cooling" in str(c) for c in combinations), False], dtype=np.float64)
+    return frame.assign(scalp_cooling=cooling[codes])
 
 
 def compare_protocol(
@@ -90,7 +94,11 @@ def compare_protocol(
 ) -> ProtocolComparison:
     """`protocol` against `comparator` on the yes/no `endpoint` (risk difference) and, if given, the
     time-to-event endpoint `time_to_event` (hazard ratio, from its `<id>_days` and `<id>_event` columns)."""
-    both = with_confounders(frame.loc[frame["protocol"].isin([protocol, comparator])])
+    wanted = ["protocol", endpoint, *CONFOUNDERS, "site", "adjuncts", "scalp_cooling"]
+    if time_to_event is not None:
+        wanted += [f"{time_to_event}_days", f"{time_to_event}_event"]
+    in_arms = frame["protocol"].isin([protocol, comparator]).to_numpy()
+    both = with_confounders(frame.loc[in_arms, [c for c in dict.fromkeys(wanted) if c in frame.columns]])
     assessed = both.loc[both[endpoint].notna()]
     covariates = confounders(assessed)
     kept, left_out = common_ground(assessed, (assessed["protocol"] == protocol).to_numpy(), covariates)
@@ -149,8 +157,15 @@ def compare_protocols(
                                "no comparators: no patient is followed under observation only")
             for p in protocols
         ]  # fmt: skip
+    frame = _coded(with_confounders(frame))
     return [compare_protocol(frame, p, endpoint=endpoint, time_to_event=time_to_event, comparator=comparator)
             for p in protocols]  # fmt: skip
+
+
+def _coded(frame: pd.DataFrame) -> pd.DataFrame:
+    """The text confounders as categoricals, hashed once here rather than by every model and table per protocol."""
+    text = [name for name in (*CONFOUNDERS, "site") if name in frame.columns and is_categorical(frame[name])]
+    return frame.assign(**{name: frame[name].astype("category") for name in text})
 
 
 def largest_imbalance(balance: tuple[Balance, ...]) -> tuple[float, float]:

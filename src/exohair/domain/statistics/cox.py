@@ -69,6 +69,7 @@ def cox_fit(
     robust: bool = False,
     reference_levels: Mapping[str, str] | None = None,
     confidence: float = 0.95,
+    concordance: bool = True,
 ) -> CoxFit:
     """Hazard ratios from the Cox model h(t | x) = h₀(t) exp(xᵀβ) (Cox, JRSS B 1972;34:187-220).
 
@@ -80,7 +81,8 @@ def cox_fit(
     Survival Data, Springer 2000), which non-integer weights such as inverse-probability weights require (they
     are refused without it). Integer weights are read as frequency weights and may use the model variance (with
     Efron's correction, a weight of 2 is close to but not exactly two copies, which would tie with each other).
-    Durations in days; text covariates are coded against a reference level (design.py).
+    Durations in days; text covariates are coded against a reference level (design.py). concordance=False
+    skips Harrell's C (a sort of every patient; the fit's concordance is then None).
     """
     check_confidence(confidence)
     for name in (duration_col, event_col, *([weights_col] if weights_col else [])):
@@ -118,7 +120,7 @@ def cox_fit(
         terms=terms,
         n=int(times.size),
         n_events=int(observed.sum()),
-        concordance=harrell_concordance(times, observed, design.matrix @ beta),
+        concordance=harrell_concordance(times, observed, design.matrix @ beta) if concordance else None,
         references=design.references,
         robust=robust,
         weighted=weights_col is not None,

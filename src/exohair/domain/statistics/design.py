@@ -37,11 +37,27 @@ def is_categorical(column: pd.Series) -> bool:
     return isinstance(column.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(column.dtype)
 
 
-def levels_by_frequency(text: pd.Series) -> list[str]:
-    """Observed levels of a text column, commonest first; equal counts alphabetically, so the choice never depends
-    on row order."""
-    counts = text.value_counts(sort=False)
-    return sorted(counts.index, key=lambda level: (-int(counts[level]), level))
+def coded_levels(column: pd.Series) -> tuple[list[str], NDArray[np.intp]]:
+    """A text column's observed levels as text, commonest first (equal counts alphabetically, so the order never
+    depends on row order), and each patient's level as an index into them. One hashing pass: comparing a million
+    strings with each level in turn, or sorting them, cost seconds at registry size. Missing values must have been
+    refused before (they have no level)."""
+    uniques: Sequence[object]
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        raw_codes, uniques = column.cat.codes.to_numpy(), list(column.cat.categories)
+    else:
+        raw_codes, found = pd.factorize(column.to_numpy(), sort=False)
+        uniques = list(found)
+    counts = np.bincount(raw_codes[raw_codes >= 0], minlength=len(uniques))
+    by_name: dict[str, int] = {}  # a value and its text (1 and "1") are one level, as astype(str) would make them
+    for value, count in zip(uniques, counts, strict=True):
+        if count:
+            by_name[str(value)] = by_name.get(str(value), 0) + int(count)
+    levels = sorted(by_name, key=lambda level: (-by_name[level], level))
+    index = {level: k for k, level in enumerate(levels)}
+    # The extra -1 at the end is where a missing value's code (-1) lands: missing stays missing.
+    remap = np.array([*(index.get(str(value), -1) for value in uniques), -1], dtype=np.intp)
+    return levels, remap[raw_codes]
 
 
 def design_matrix(
@@ -101,15 +117,15 @@ def _indicators(
     name: str,
     reference: str | None,
 ) -> tuple[NDArray[np.float64], list[str], str]:
-    text = column.astype(str)
-    levels = levels_by_frequency(text)
+    levels, codes = coded_levels(column)
     if reference is None:
         reference = levels[0] if levels else ""
     elif reference not in levels:
         raise InvalidInput(f"{reference!r} is not a level of {name} in these patients.", code="bad_reference")
-    others = [level for level in levels if level != reference]
-    codes = pd.Categorical(text, categories=others).codes  # -1 for the reference level
+    others = [k for k, level in enumerate(levels) if level != reference]
+    column_of = np.full(len(levels), -1, dtype=np.intp)  # level index -> its indicator column (-1: the reference)
+    column_of[others] = np.arange(len(others))
     block = np.zeros((len(column), len(others)), dtype=np.float64)
-    rows = np.flatnonzero(codes >= 0)
-    block[rows, codes[rows]] = 1.0
-    return block, [f"{name}[{level}]" for level in others], reference
+    rows = np.flatnonzero(column_of[codes] >= 0)
+    block[rows, column_of[codes[rows]]] = 1.0
+    return block, [f"{name}[{levels[k]}]" for k in others], reference
