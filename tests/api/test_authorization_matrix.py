@@ -32,6 +32,7 @@ from exohair.db.models import (
     Patient,
     PaymentPlanRecord,
     ProductLot,
+    Site,
     TherapySession,
 )
 from exohair.domain.access import Role
@@ -42,6 +43,7 @@ from exohair.features.billing import service as billing
 from exohair.features.billing.schemas import PaymentPlanIn
 from exohair.features.clearances import service as clearances
 from exohair.features.clearances.schemas import ClearanceSign
+from exohair.features.clinic_settings import sites
 from exohair.features.consent import service as consents
 from exohair.features.consent.schemas import ConsentIn
 from exohair.features.courses import service as courses
@@ -84,6 +86,7 @@ class Chart:
     plan_id: uuid.UUID
     lot_id: uuid.UUID
     photo_id: uuid.UUID  # a scalp photo, with photo consent on file
+    site_id: uuid.UUID  # one of the clinic's sites (not patient data)
 
 
 Body = Callable[["Records", Chart], dict[str, Any] | None]
@@ -118,6 +121,7 @@ class Records:
             ),
             at=NOW,
         )
+        self.site = sites.add_site(session, world.actor(A), "Matrix site", at=NOW)
         self.ada = self._chart(world.ada.id)
         self.bea = self._chart(world.bea.id)
         session.commit()
@@ -166,7 +170,7 @@ class Records:
         )  # fmt: skip
         return Chart(
             patient_id, started.course.id, first.id, lab.id, consent.id, requested.id, signed.id, event.id, plan.id,
-            self.lot.id, photo.id,
+            self.lot.id, photo.id, self.site.id,
         )  # fmt: skip
 
     def fresh(self, model, row_id: uuid.UUID):
@@ -404,6 +408,22 @@ ROUTES: list[RouteRule] = [
         "/api/v1/product-lots/{lot_id}/stock",
         frozenset({A, CO, CL}),
         lambda r, c: {"version": r.fresh(ProductLot, c.lot_id).version, "delta": 2, "reason": "Delivery"},
+        patient_data=False,
+    ),
+    # Sites: names of the clinic's places, read by all (forms offer them), kept by the admin
+    RouteRule("GET", "/api/v1/sites", frozenset(ROLES), patient_data=False),
+    RouteRule(
+        "POST",
+        "/api/v1/sites",
+        frozenset({A}),
+        lambda r, c: {"name": f"Site {uuid.uuid4().hex[:6]}"},
+        patient_data=False,
+    ),
+    RouteRule(
+        "PATCH",
+        "/api/v1/sites/{site_id}",
+        frozenset({A}),
+        lambda r, c: {"version": r.fresh(Site, c.site_id).version, "name": f"Site {uuid.uuid4().hex[:6]}"},
         patient_data=False,
     ),
     # Money

@@ -58,3 +58,21 @@ def test_the_admin_keeps_accounts_tariffs_and_closed_days(browser, live):
         expect(page.get_by_role("status").first).to_contain_text("Closed day added.")
         expect(page.locator("main")).to_contain_text("Clinic holiday")
         check(page, "admin-closed-days")
+
+
+def test_the_admin_renames_a_site_and_a_clash_is_said_beside_it(browser, live):
+    for page in open_page(browser, live.url):
+        sign_in(page, *ADMIN)
+        page.get_by_role("link", name="Sites").click()
+        expect(page.get_by_role("heading", name="Sites", exact=True)).to_be_visible()
+        expect(page.get_by_role("rowheader", name="Riverside")).to_be_visible()  # the demo's two sites
+        check(page, "admin-sites")
+        page.get_by_label("New name for Riverside").fill("city centre")
+        page.get_by_role("button", name="Rename").nth(1).click()
+        expect(page.get_by_role("alert")).to_contain_text("already has a site called city centre")
+        assert page.get_by_label("New name for Riverside").input_value() == "city centre"  # kept as typed
+        check(page)
+        page.get_by_label("New name for Riverside").fill("Riverside Clinic")
+        page.get_by_role("button", name="Rename").nth(1).click()
+        expect(page.get_by_role("status")).to_have_text("Site renamed.")
+        expect(page.get_by_role("rowheader", name="Riverside Clinic")).to_be_visible()

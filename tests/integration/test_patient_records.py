@@ -12,9 +12,10 @@ from exohair.db import migrate
 from exohair.db.engine import make_sessions
 from exohair.db.models import AuditEntry, Patient
 from exohair.domain.access import Actor, Forbidden, Role
-from exohair.domain.errors import Conflict, NotFound
+from exohair.domain.errors import Conflict, InvalidInput, NotFound
 from exohair.features.accounts import service as accounts
 from exohair.features.audit.service import verify_trail
+from exohair.features.clinic_settings import sites
 from exohair.features.patients import service
 from exohair.features.patients.schemas import PatientChanges, PatientIn
 
@@ -182,3 +183,46 @@ def test_a_refused_read_leaves_no_disclosure_in_the_trail(session, world):
         service.get_patient(session, world.actor(Role.CLINICIAN, clinic=world.south), world.ada.id, at=NOW)
     session.commit()
     assert session.scalar(select(func.count()).select_from(AuditEntry)) == before
+
+
+def test_her_site_must_be_one_of_her_clinics_sites(session, world):
+    admin = world.actor(Role.ADMIN)
+    north_site = sites.add_site(session, admin, "Riverside", at=NOW)
+    south_site = sites.add_site(session, world.actor(Role.ADMIN, clinic=world.south), "Harbour", at=NOW)
+    coordinator = world.actor(Role.COORDINATOR)
+    placed = service.register_patient(session, coordinator, _data("N-3").model_copy(update={"site_id": north_site.id}),
+                                      at=NOW)  # fmt: skip
+    assert placed.site_id == north_site.id
+    with pytest.raises(InvalidInput, match="site_id: this clinic has no such site"):
+        service.register_patient(session, coordinator, _data("N-4").model_copy(update={"site_id": south_site.id}),
+                                 at=NOW)  # fmt: skip
+    with pytest.raises(InvalidInput, match="no such site"):
+        service.edit_patient(session, coordinator, placed.id,
+                             PatientChanges(version=placed.version, site_id=south_site.id), at=NOW)  # fmt: skip
+    session.refresh(placed)
+    assert placed.site_id == north_site.id  # kept
+    cleared = service.edit_patient(session, coordinator, placed.id,
+                                   PatientChanges(version=placed.version, site_id=None), at=NOW)  # fmt: skip
+    assert cleared.site_id is None
+
+
+def test_sites_are_kept_by_the_admin_and_named_once(session, world):
+    admin = world.actor(Role.ADMIN)
+    with pytest.raises(Forbidden):
+        sites.add_site(session, world.actor(Role.COORDINATOR), "Riverside", at=NOW)
+    site = sites.add_site(session, admin, "Riverside", at=NOW)
+    with pytest.raises(Conflict, match="already has a site called RIVERSIDE"):
+        sites.add_site(session, admin, "RIVERSIDE", at=NOW)
+    sites.add_site(session, world.actor(Role.ADMIN, clinic=world.south), "Riverside", at=NOW)  # another clinic's
+    with pytest.raises(InvalidInput, match="Give the site a name"):
+        sites.add_site(session, admin, "   ", at=NOW)
+    with pytest.raises(InvalidInput, match="at most 200"):
+        sites.add_site(session, admin, "x" * 201, at=NOW)
+    with pytest.raises(NotFound):
+        sites.rename_site(session, world.actor(Role.ADMIN, clinic=world.south), site.id, "Ours",
+                          seen_version=site.version, at=NOW)  # fmt: skip
+    renamed = sites.rename_site(session, admin, site.id, "riverside", seen_version=site.version, at=NOW)
+    assert renamed.name == "riverside"  # its own name in another case is no clash
+    with pytest.raises(Conflict, match="changed since you opened it"):
+        sites.rename_site(session, admin, site.id, "River", seen_version=1, at=NOW)
+    assert [s.name for s in sites.clinic_sites(session, world.actor(Role.PATIENT, patient=world.ada))] == ["riverside"]

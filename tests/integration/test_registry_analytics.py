@@ -15,10 +15,13 @@ from exohair.features.analytics.like_you import patients_like_you
 from exohair.features.analytics.report import clinic_report
 from exohair.features.assessments import service as assessments
 from exohair.features.assessments.schemas import AssessmentIn
+from exohair.features.clinic_settings import sites
 from exohair.features.consent import service as consent
 from exohair.features.consent.schemas import ConsentIn
 from exohair.features.courses import service as courses
 from exohair.features.courses.schemas import CourseIn
+from exohair.features.patients import service as patients
+from exohair.features.patients.schemas import PatientChanges
 from exohair.knowledge import shipped_knowledge
 from personas import NOW, World
 
@@ -152,3 +155,23 @@ def test_an_unchanged_registry_is_not_analysed_twice_and_a_change_is_seen_at_onc
     db_session.commit()
     changed = clinic_report(db_session, clinician, KNOWLEDGE, at=NOW)
     assert changed.analysis is not first.analysis
+
+
+def test_her_site_is_in_the_registry_and_a_change_of_site_is_seen_at_once(db_session, registry_world):
+    world, _last = registry_world
+    clinician = world.actor(Role.CLINICIAN)
+    assert analytics.clinic_registry(db_session, clinician, KNOWLEDGE, at=NOW).registry.frame.iloc[0]["site"] == (
+        "not recorded"
+    )
+    riverside = sites.add_site(db_session, world.actor(Role.ADMIN), "Riverside", at=NOW)
+    patient = patients.get_patient(db_session, clinician, world.ada.id, at=NOW)
+    patients.edit_patient(db_session, clinician, world.ada.id,
+                          PatientChanges(version=patient.version, site_id=riverside.id), at=NOW)  # fmt: skip
+    db_session.commit()
+    frame = analytics.clinic_registry(db_session, clinician, KNOWLEDGE, at=NOW).registry.frame
+    assert frame.iloc[0]["site"] == "Riverside"  # the cached registry was not served: the patients table changed
+    sites.rename_site(db_session, world.actor(Role.ADMIN), riverside.id, "Riverside Clinic",
+                      seen_version=riverside.version, at=NOW)  # fmt: skip
+    db_session.commit()
+    frame = analytics.clinic_registry(db_session, clinician, KNOWLEDGE, at=NOW).registry.frame
+    assert frame.iloc[0]["site"] == "Riverside Clinic"

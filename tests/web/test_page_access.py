@@ -74,7 +74,7 @@ PAGES = [
     "/my/questionnaires/hair-check",
     "/clearances", "CLEARANCE", "SESSION", "DELAY", "/intake",
     "/admin/users", "/admin/knowledge", "/admin/knowledge/protocols.yaml", "/admin/knowledge/tariffs.yaml",
-    "/admin/knowledge/consent.yaml", "/admin/knowledge/instruments.yaml", "/admin/closed-days",
+    "/admin/knowledge/consent.yaml", "/admin/knowledge/instruments.yaml", "/admin/closed-days", "/admin/sites",
     "/analytics", "/analytics/registry.csv", "/my/patients-like-me", "CHART/patients-like-this",
 ]  # fmt: skip
 

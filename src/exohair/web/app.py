@@ -34,6 +34,7 @@ from exohair.web.api import (
     products,
     questionnaires,
     sessions,
+    sites,
 )
 from exohair.web.pages import errors
 
@@ -132,6 +133,7 @@ def create_app(
         questionnaires,
         products,
         billing,
+        sites,
     )
     for module in routers:
         api.include_router(module.router)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, Float, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, Float, ForeignKey, Index, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from exohair.db.base import Base, ClinicScoped, Identified, Timestamped, Versioned
@@ -37,3 +38,6 @@ class Patient(Identified, ClinicScoped, Versioned, Timestamped, Base):
     # antagonist makes the INR gate apply.
     conditions: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     anticoagulated: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Where she is treated, when the clinic has several sites: the registry compares its sites (a cohort, and a
+    # confounder of the protocol comparisons). None until someone records it.
+    site_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("sites.id", ondelete="RESTRICT"), index=True)

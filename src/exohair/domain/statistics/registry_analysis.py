@@ -127,7 +127,8 @@ def analyse_registry(
     seconds: dict[str, float] = {}
     yes_no = [e for e in endpoints if e.kind is EndpointKind.PRESERVED]
     timed = [e for e in endpoints if e.kind is EndpointKind.TIME_TO_EVENT]
-    dimensions = [d for d in (*COHORT_DIMENSIONS, "site") if d in frame.columns]
+    several_sites = "site" in frame.columns and frame["site"].nunique() > 1  # one site is no comparison
+    dimensions = [d for d in (*COHORT_DIMENSIONS, *(["site"] if several_sites else [])) if d in frame.columns]
     overall = _timed(seconds, "rates", lambda: {e.id: overall_rate(frame, e.id) for e in yes_no})
     cohorts = _timed(
         seconds, "rates", lambda: {e.id: {d: success_rates(frame, e.id, d) for d in dimensions} for e in yes_no}

@@ -26,9 +26,12 @@ from exohair.features.courses.regimens import course_regimen
 from exohair.knowledge import Knowledge
 
 PATIENT_COLUMNS = (
-    "patient_key", "regimen", "risk_class", "protocol", "adjuncts", "period", "age_years", "age_band",
+    "patient_key", "regimen", "risk_class", "protocol", "adjuncts", "site", "period", "age_years", "age_band",
     "first_infusion", "last_infusion", "shift_days",
 )  # fmt: skip
+
+
+NO_SITE = "not recorded"  # a patient whose site no one has recorded (all of a single-site clinic's)
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ def _patient_rows(
     ended: set[uuid.UUID] = set()
     # Ordered by first infusion, so a patient's latest ended course is the one kept.
     for course in repository.ended_courses(session, clinic_id, as_of):
-        patient_id, regimen_id, custom, first, last, protocol, adjuncts, born = course
+        patient_id, regimen_id, custom, first, last, protocol, adjuncts, born, site = course
         ended.add(patient_id)
         if patient_id not in consented:
             continue
@@ -74,6 +77,7 @@ def _patient_rows(
             "risk_class": _risk_class(knowledge, regimen_id, custom),
             "protocol": protocol,
             "adjuncts": "+".join(sorted(adjuncts or ())),
+            "site": site or NO_SITE,
             "period": period_of(first),
             "age_years": age,
             "age_band": age_band(age),

@@ -23,6 +23,7 @@ from exohair.db.models import (
     Patient,
     PlanVersion,
     ProductLot,
+    Site,
     TherapySession,
 )
 
@@ -37,11 +38,12 @@ def registry_consents(session: Session, clinic_id: uuid.UUID) -> Sequence[Row[uu
     return session.execute(query).all()
 
 
-CourseRow = Row[uuid.UUID, str, dict[str, Any] | None, date, date, str, list[str], date]
+CourseRow = Row[uuid.UUID, str, dict[str, Any] | None, date, date, str, list[str], date, str | None]
 
 
 def ended_courses(session: Session, clinic_id: uuid.UUID, before: date) -> Sequence[CourseRow]:
-    """Courses whose chemotherapy ended before `before`, with the protocol and adjuncts of their current plan."""
+    """Courses whose chemotherapy ended before `before`, with the protocol and adjuncts of their current plan and
+    the name of the patient's site (None when none is recorded)."""
     query = (
         select(
             ChemoCourse.patient_id,
@@ -52,8 +54,10 @@ def ended_courses(session: Session, clinic_id: uuid.UUID, before: date) -> Seque
             PlanVersion.protocol_id,
             PlanVersion.adjuncts,
             Patient.date_of_birth,
+            Site.name,
         )
         .join(Patient, Patient.id == ChemoCourse.patient_id)
+        .outerjoin(Site, Site.id == Patient.site_id)
         .join(PlanVersion, (PlanVersion.course_id == ChemoCourse.id) & PlanVersion.current.is_(True))
         .where(ChemoCourse.clinic_id == clinic_id, ChemoCourse.end_of_chemo < before)
         .order_by(ChemoCourse.patient_id, ChemoCourse.first_infusion)
@@ -118,7 +122,9 @@ def registry_fingerprint(session: Session, clinic_id: uuid.UUID) -> tuple[Any, .
     """What changes whenever the registry could: the count and latest change of each table it reads. Cheap next to
     rebuilding the registry, so an unchanged registry is served from memory (features/analytics/service.py)."""
     parts: list[Any] = []
-    for table in (ConsentRecord, ChemoCourse, PlanVersion, Assessment, TherapySession, AdverseEvent, ProductLot):
+    tables = (Patient, Site, ConsentRecord, ChemoCourse, PlanVersion, Assessment, TherapySession, AdverseEvent,
+              ProductLot)  # fmt: skip
+    for table in tables:
         count, latest = session.execute(
             select(func.count(), func.max(table.updated_at)).where(table.clinic_id == clinic_id)
         ).one()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from exohair.domain.access import Actor
 from exohair.domain.errors import Conflict, DomainError
 from exohair.features.clinic_settings.publishing import publish
+from exohair.features.clinic_settings.sites import add_site
 from exohair.features.consent.documents import template_text
 from exohair.features.demo import repository
 from exohair.features.demo.history import HISTORY_PATIENTS, history_charts
@@ -31,6 +32,7 @@ from exohair.knowledge import Knowledge
 
 DEMO_SEED = 20_270_301
 FOUNDED_DAYS_AGO = 560  # before the oldest story (about 520 days, demo/history.py) and the oldest lot (540 days)
+DEMO_SITES = ("City Centre", "Riverside")  # two, so the Evidence report has sites to compare
 
 
 class DatabaseNotEmpty(Conflict):
@@ -90,7 +92,8 @@ def load_demo_clinic(
     founded = clock.at(clock.day(-FOUNDED_DAYS_AGO), 9)
     staff = open_clinic(session, at=founded, timezone=timezone, currency=knowledge.tariffs.currency)
     publish_demo_consent(session, staff.admin, knowledge, at=founded)
-    world = DemoWorld(session, knowledge, clock, staff, random.Random(seed))
+    sites = tuple(add_site(session, staff.admin, name, at=founded).id for name in DEMO_SITES)
+    world = DemoWorld(session, knowledge, clock, staff, random.Random(seed), sites=sites)
     stories = [deliveries(session, staff.admin, clock)]
     stories += [PatientStory(world, chart, f"DEMO-{n:04d}").run() for n, chart in enumerate(CHARTS, start=1)]
     past = history_charts(seed, history)

@@ -177,6 +177,7 @@ class PatientStory:
             baseline_density_per_cm2=float(rng.randrange(150, 265, 5)), aga_stage=chart.aga_stage,
             aga_family_history=chart.aga_stage is not None or rng.random() < 0.2, hair_type=rng.choice(_HAIR),
             conditions=list(chart.conditions), anticoagulated=chart.anticoagulated,
+            site_id=self.world.site_for(self.mrn),
         )  # fmt: skip
 
     @property

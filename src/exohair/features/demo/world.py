@@ -4,6 +4,7 @@ random generator (so the demo is the same every time it is loaded on the same da
 from __future__ import annotations
 
 import random
+import uuid
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -22,6 +23,7 @@ class DemoWorld:
     staff: Staff
     rng: random.Random
     portal_logins: list[Login] = field(default_factory=list)
+    sites: tuple[uuid.UUID, ...] = ()  # the clinic's sites, main site first
 
     @property
     def coordinator(self) -> Actor:
@@ -33,6 +35,13 @@ class DemoWorld:
 
     def oncologist(self) -> Actor:
         return self.rng.choice(self.staff.oncologists)
+
+    def site_for(self, mrn: str) -> uuid.UUID | None:
+        """Where a patient is treated: most at the main site. Drawn from the MRN, not the shared generator, so
+        adding sites changed no other draw of the demo."""
+        if not self.sites:
+            return None
+        return self.sites[0] if random.Random(f"{mrn}-site").random() < 0.6 else self.sites[-1]
 
     def hour(self) -> int:
         """An hour of the clinic's working day."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Literal
 
@@ -29,6 +30,7 @@ class PatientIn(InputModel):
     hair_type: str | None = Field(default=None, max_length=60)
     conditions: list[str] = Field(default_factory=list, max_length=20, description="Condition codes that gate care")
     anticoagulated: bool = False
+    site_id: uuid.UUID | None = Field(default=None, description="Where she is treated: one of GET /api/v1/sites")
 
     @field_validator("conditions")
     @classmethod
@@ -59,6 +61,7 @@ class PatientChanges(InputModel):
     hair_type: str | None = Field(default=None, max_length=60)
     conditions: list[str] | None = Field(default=None, max_length=20)
     anticoagulated: bool | None = None
+    site_id: uuid.UUID | None = Field(default=None, description="One of GET /api/v1/sites; null clears it")
 
     @field_validator("conditions")
     @classmethod

@@ -18,6 +18,7 @@ from exohair.domain.access import Actor, Permission, Role, require
 from exohair.domain.errors import Conflict
 from exohair.features.audit.service import record_event
 from exohair.features.charts import edit_versioned, open_chart
+from exohair.features.clinic_settings.sites import checked_site
 from exohair.features.patients import repository
 from exohair.features.patients.schemas import PatientChanges, PatientIn
 
@@ -26,6 +27,7 @@ MAX_PAGE = 200
 
 def register_patient(session: Session, actor: Actor, data: PatientIn, *, at: datetime) -> Patient:
     ensure_mrn_free(session, actor, data.mrn)
+    checked_site(session, actor.clinic_id, data.site_id)
     patient = Patient(clinic_id=actor.clinic_id, **data.model_dump())
     session.add(patient)
     session.flush()
@@ -80,6 +82,8 @@ def edit_patient(
     """Apply `changes` if the editor saw the current version; otherwise refuse (409) and change nothing."""
     patient = open_chart(session, actor, patient_id, Permission.WRITE_PATIENT)
     values = changes.model_dump(exclude_unset=True, exclude={"version"})
+    if "site_id" in values:
+        checked_site(session, actor.clinic_id, values["site_id"])
     diff = edit_versioned(session, patient, changes.version, values, what="record")
     _audit(session, actor, "update", patient.id, at, diff)
     return patient

@@ -34,6 +34,7 @@ class PatientOut(BaseModel):
     hair_type: str | None
     conditions: list[str]
     anticoagulated: bool
+    site_id: uuid.UUID | None
     created_at: datetime
     updated_at: datetime
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 
 from exohair.web.pages import (
     admin_settings,
+    admin_sites,
     admin_users,
     analytics,
     billing,
@@ -41,6 +42,7 @@ for module in (
     questionnaires,
     admin_users,
     admin_settings,
+    admin_sites,
     analytics,
 ):
     router.include_router(module.router)

@@ -19,6 +19,7 @@ from exohair.features.adverse_events import service as adverse_events
 from exohair.features.assessments import service as assessments
 from exohair.features.billing.summary import billing_summary
 from exohair.features.clearances import service as clearances
+from exohair.features.clinic_settings.sites import site_name
 from exohair.features.consent import service as consents
 from exohair.features.labs import service as labs
 from exohair.features.patients import service as patients
@@ -88,6 +89,7 @@ def chart_page(
     values["admitted"] = request.query_params.get("admitted") == "1"  # just sent from intake
     values["saved"] = SAVED.get(request.query_params.get("saved", ""))
     values["may_bill"] = Permission.MANAGE_BILLING in allowed
+    values["site"] = site_name(ctx.session, ctx.actor.clinic_id, patient.site_id)
     today = clinic_today(ctx)
     if tab == "timeline":
         rows = sessions.find_sessions(ctx.session, ctx.actor, at=ctx.at, patient_id=patient.id, limit=500)

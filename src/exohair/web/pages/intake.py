@@ -19,6 +19,7 @@ from exohair.domain.access import ROLE_PERMISSIONS, Actor, Permission, require
 from exohair.domain.errors import DomainError
 from exohair.domain.regimens import UnknownName
 from exohair.features.billing import service as billing
+from exohair.features.clinic_settings.sites import clinic_sites
 from exohair.features.intake import service as intake
 from exohair.web.deps import Ctx, Signed
 from exohair.web.pages import intake_form as steps
@@ -31,6 +32,7 @@ Posted = Annotated[dict[str, str], Depends(posted_form)]
 # Where a refusal of the whole intake belongs: the step and field it is about.
 PLACES = {
     "mrn_exists": ("patient", "mrn"),
+    "unknown_site": ("patient", "site_id"),  # an id that is not one of this clinic's sites
     "course_active": ("chemo", ""),
     "date_out_of_range": ("chemo", "first_infusion"),
     "first_infusion_implausible": ("chemo", "first_infusion"),
@@ -133,7 +135,8 @@ def _page(
         request, "intake.html", actor=ctx.actor, display_name=ctx.user.display_name,
         title=f"New patient: {steps.TITLES[name]}", step=name, steps=steps.STEPS, titles=steps.TITLES,
         sent=form, carried=steps.carried(form, name), errors=errors, knowledge=ctx.knowledge, today=today,
-        conditions=steps.CONDITIONS, bills=_bills(ctx.actor), status_code=status_code, **values,
+        conditions=steps.CONDITIONS, bills=_bills(ctx.actor), status_code=status_code,
+        sites=[(str(site.id), site.name) for site in clinic_sites(ctx.session, ctx.actor)], **values,
     )  # fmt: skip
 
 

@@ -34,7 +34,7 @@ TITLES = {
     "send": "Send for clearance",
 }
 FIELDS: dict[str, tuple[str, ...]] = {
-    "patient": ("mrn", "family_name", "given_name", "date_of_birth", "sex", "cancer_type", "cancer_stage"),
+    "patient": ("mrn", "family_name", "given_name", "date_of_birth", "sex", "cancer_type", "cancer_stage", "site_id"),
     "chemo": (
         "regimen_mode",
         "regimen",

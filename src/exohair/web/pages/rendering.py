@@ -100,6 +100,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/admin/users", "Staff"),
         ("/admin/knowledge", "Protocols and tariffs"),
         ("/admin/closed-days", "Closed days"),
+        ("/admin/sites", "Sites"),
     ],
     Role.PATIENT: [
         ("/my/plan", "My plan"),
