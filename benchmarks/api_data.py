@@ -204,6 +204,11 @@ def _build(engine: Engine, patients: int) -> None:
             if (n + 1) % BATCH == 0 or n + 1 == patients:
                 session.commit()
                 session.expunge_all()  # keep the identity map small over thousands of patients
+            if n + 1 == BATCH:
+                # Statistics once there is something to count, as `exohair serve` takes them at start: without
+                # them SQLite reads a course's sessions through the clinic-wide index, and each patient costs
+                # more than the last (a 10,000-patient build took 315 s instead of 45 s).
+                refresh_statistics(engine)
             if (n + 1) % 1000 == 0:
                 print(f"    {n + 1:,} patients, {time.perf_counter() - began:,.0f} s", flush=True)
     print(f"  built in {time.perf_counter() - began:,.0f} s", flush=True)
