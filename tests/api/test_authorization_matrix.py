@@ -410,6 +410,8 @@ ROUTES: list[RouteRule] = [
         lambda r, c: {"version": r.fresh(ProductLot, c.lot_id).version, "delta": 2, "reason": "Delivery"},
         patient_data=False,
     ),
+    # FHIR: the whole episode, clinical records included, so the staff readers only
+    RouteRule("GET", "/api/v1/patients/{patient_id}/$everything", READERS),
     # Sites: names of the clinic's places, read by all (forms offer them), kept by the admin
     RouteRule("GET", "/api/v1/sites", frozenset(ROLES), patient_data=False),
     RouteRule(

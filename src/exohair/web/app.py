@@ -27,6 +27,7 @@ from exohair.web.api import (
     billing,
     clearances,
     consent,
+    fhir,
     labs,
     patients,
     photos,
@@ -134,6 +135,7 @@ def create_app(
         products,
         billing,
         sites,
+        fhir,
     )
     for module in routers:
         api.include_router(module.router)
