@@ -108,3 +108,14 @@ def reference_json(reference_run) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def reference_args() -> tuple[str, ...]:
     return REFERENCE
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory, run) -> dict[str, str]:
+    """A migrated database holding the demo clinic, for commands that read a clinic's records (report, fhir)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    env = {"EXOHAIR_DATABASE_URL": f"sqlite:///{path}"}
+    assert run("db", "upgrade", env=env).code == 0
+    loaded = run("demo", "load", env=env)
+    assert loaded.code == 0, loaded.stderr
+    return env

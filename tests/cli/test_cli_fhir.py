@@ -9,16 +9,6 @@ from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
 
-@pytest.fixture(scope="module")
-def demo_database(tmp_path_factory, run) -> dict[str, str]:
-    path = tmp_path_factory.mktemp("fhir") / "demo.sqlite3"
-    env = {"EXOHAIR_DATABASE_URL": f"sqlite:///{path}"}
-    assert run("db", "upgrade", env=env).code == 0
-    loaded = run("demo", "load", env=env)
-    assert loaded.code == 0, loaded.stderr
-    return env
-
-
 def test_one_patient_as_a_bundle(run, demo_database, tmp_path):
     target = tmp_path / "ana.json"
     result = run("fhir", "export", "--mrn", "DEMO-0003", "--out", str(target), env=demo_database)

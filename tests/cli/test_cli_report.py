@@ -4,18 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-
-@pytest.fixture(scope="module")
-def demo_database(tmp_path_factory, run) -> dict[str, str]:
-    path = tmp_path_factory.mktemp("report") / "demo.sqlite3"
-    env = {"EXOHAIR_DATABASE_URL": f"sqlite:///{path}"}
-    assert run("db", "upgrade", env=env).code == 0
-    loaded = run("demo", "load", env=env)
-    assert loaded.code == 0, loaded.stderr
-    return env
-
 
 def test_it_writes_the_report_as_html_and_pdf(run, demo_database, tmp_path):
     html, pdf = tmp_path / "report.html", tmp_path / "report.pdf"
