@@ -27,8 +27,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
-import os
-import platform
 import pstats
 import statistics
 import sys
@@ -46,7 +44,8 @@ from lifelines.statistics import multivariate_logrank_test
 from sqlalchemy import text
 
 import analytics_data as data
-from api import _postgres_answers  # the same check the API benchmark makes
+from api import _machine as machine  # the same machine line and server check as the API benchmark
+from api import _postgres_answers
 from exohair.db.engine import make_engine, make_sessions
 from exohair.domain.endpoints import EndpointKind
 from exohair.domain.statistics.endpoints import read_endpoints
@@ -368,14 +367,8 @@ def _figure(value: float, unit: str) -> str:
 
 
 def _machine() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
-    except (OSError, StopIteration):
-        cpu = platform.processor() or platform.machine()
     return (
-        f"machine: {cpu} ({platform.machine()}), {os.cpu_count()} cores, Python {platform.python_version()}; "
-        f"numpy {np.__version__}, pandas {pd.__version__}, pyarrow {pyarrow.__version__}, "
+        f"{machine()}; numpy {np.__version__}, pandas {pd.__version__}, pyarrow {pyarrow.__version__}, "
         f"lifelines {lifelines.__version__}"
     )
 

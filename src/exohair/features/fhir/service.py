@@ -41,14 +41,14 @@ def patient_bundle(
     for permission in EXPORT_NEEDS:
         require(actor, permission)
     patient = open_chart(session, actor, patient_id, Permission.READ_PATIENT)
-    resources = _resources(session, patient, knowledge, at=at)
+    resources = _resources(session, patient, knowledge, _closures(session, patient.clinic_id), at=at)
     _audit(session, actor, patient, resources, at=at)
     return collection(resources, at=at)
 
 
 def operator_bundle(session: Session, patient: Patient, knowledge: Knowledge, *, at: datetime) -> Resource:
     """The same for the command line, whose user holds the database itself; audited as the command line's."""
-    resources = _resources(session, patient, knowledge, at=at)
+    resources = _resources(session, patient, knowledge, _closures(session, patient.clinic_id), at=at)
     _audit(session, None, patient, resources, at=at)
     return collection(resources, at=at)
 
@@ -59,9 +59,10 @@ def operator_bulk(
     """Every patient of the clinic: resource type -> its resources, Patients first."""
     by_type: dict[str, list[Resource]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()  # a product lot is in every export of a patient it treated: list it once
+    closures = _closures(session, clinic_id)  # the clinic's, read once rather than per patient
     for patient_id in repository.patients_of_clinic(session, clinic_id):
         patient = session.get_one(Patient, patient_id)
-        resources = _resources(session, patient, knowledge, at=at)
+        resources = _resources(session, patient, knowledge, closures, at=at)
         _audit(session, None, patient, resources, at=at)
         for resource in resources:
             key = (resource["resourceType"], resource["id"])
@@ -72,12 +73,16 @@ def operator_bulk(
     return dict(by_type)
 
 
-def _resources(session: Session, patient: Patient, knowledge: Knowledge, *, at: datetime) -> list[Resource]:
-    clinic = session.get_one(Clinic, patient.clinic_id)
+def _closures(session: Session, clinic_id: uuid.UUID) -> ClinicClosures:
+    clinic = session.get_one(Clinic, clinic_id)
+    return ClinicClosures(frozenset(clinic.closed_weekdays), frozenset(plans_repository.closed_days(session, clinic)))
+
+
+def _resources(
+    session: Session, patient: Patient, knowledge: Knowledge, closures: ClinicClosures, *, at: datetime
+) -> list[Resource]:
+    clinic = session.get_one(Clinic, patient.clinic_id)  # a primary-key read, for its time zone
     clinic_id, patient_id = clinic.id, patient.id
-    closures = ClinicClosures(
-        frozenset(clinic.closed_weekdays), frozenset(plans_repository.closed_days(session, clinic))
-    )
     versions = repository.current_versions(session, clinic_id, patient_id)
     sessions_of: dict[uuid.UUID, list] = defaultdict(list)  # type: ignore[type-arg]
     all_sessions = repository.sessions(session, clinic_id, patient_id)
