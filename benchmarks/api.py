@@ -15,6 +15,7 @@ Run: `.venv/bin/python benchmarks/api.py` (`--quick` for a smoke run, `--help` f
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -63,7 +64,7 @@ def main() -> None:
         f"{args.rounds} interleaved rounds; server: exohair serve --workers {args.workers}; {args.patients:,} patients"
     )
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    results: list[tuple[Series, Series]] = []
+    results: list[tuple[Series, ...]] = []
     for backend in backends:
         if backend == "postgres" and not _postgres_answers(args.postgres):
             message = f"PostgreSQL does not answer at {args.postgres}"
@@ -89,13 +90,17 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="cache database URL (default %(default)s)")
     parser.add_argument("--cache-dir", type=Path, default=ROOT / ".bench-cache")
     parser.add_argument("--quick", action="store_true", help="smoke run: 300 patients, 2 rounds of 2 s")
+    parser.add_argument(
+        "--against", type=Path, help="another checkout (e.g. a git worktree of an earlier commit): its plan read is "
+        "measured in the same interleaved rounds, served from its src/ by a second server on the same database"
+    )  # fmt: skip
     args = parser.parse_args()
     if args.quick:
         args.patients, args.seconds, args.warmup, args.rounds = 300, 2.0, 0.5, 2
     return args
 
 
-def _measure_backend(backend: str, args: argparse.Namespace) -> tuple[Series, Series]:
+def _measure_backend(backend: str, args: argparse.Namespace) -> tuple[Series, ...]:
     print(f"\n{backend}: preparing the database", flush=True)
     began = time.perf_counter()
     if backend == "sqlite":
@@ -105,13 +110,21 @@ def _measure_backend(backend: str, args: argparse.Namespace) -> tuple[Series, Se
     state = "cached" if database.cached else "built"
     print(f"  {len(database.patient_ids):,} patients ({state}), ready in {time.perf_counter() - began:.1f} s")
     bare, plan = Series(backend, "GET /api/v1/health"), Series(backend, "GET /api/v1/patients/{id}/plan")
+    against = Series(backend, f"  the same, {args.against.name}") if args.against else None
     plan_paths = [f"/api/v1/patients/{i}/plan" for i in database.patient_ids]
     try:
-        with _Server(database.url, args.workers, args.cache_dir / f"serve-{backend}.log") as server:
+        with contextlib.ExitStack() as servers:
+            server = servers.enter_context(_Server(database.url, args.workers, args.cache_dir / f"serve-{backend}.log"))
             server.check(plan_paths[0], database.token)
+            measured = [(bare, server, [HEALTH], None), (plan, server, plan_paths, database.token)]
+            if against is not None:
+                log = args.cache_dir / f"serve-{backend}-against.log"
+                other = servers.enter_context(_Server(database.url, args.workers, log, source=args.against))
+                other.check(plan_paths[0], database.token)
+                measured.append((against, other, plan_paths, database.token))
             for n in range(args.rounds):  # interleaved, so a noisy neighbour hits both alike
-                for series, paths, token in ((bare, [HEALTH], None), (plan, plan_paths, database.token)):
-                    result = _load(server.port, paths, token, args, seed=1000 * n)
+                for series, target, paths, token in measured:
+                    result = _load(target.port, paths, token, args, seed=1000 * n)
                     series.rounds.append(result)
                     print(
                         f"  round {n + 1} {series.endpoint:<32} {result['rps']:8,.0f} req/s  "
@@ -125,17 +138,19 @@ def _measure_backend(backend: str, args: argparse.Namespace) -> tuple[Series, Se
     finally:
         if backend == "postgres":
             api_data.drop_postgres_run(database.url)
-    return bare, plan
+    return (bare, plan) if against is None else (bare, plan, against)
 
 
 class _Server:
     """`exohair serve` in its own process group on a free loopback port; stopped (and waited for) on exit."""
 
-    def __init__(self, database_url: str, workers: int, log: Path) -> None:
+    def __init__(self, database_url: str, workers: int, log: Path, *, source: Path | None = None) -> None:
         self.port = _free_port()
         self.log_path = log
         command = [*_exohair(), "serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers)]
         env = os.environ | {"EXOHAIR_DATABASE_URL": database_url}
+        if source is not None:  # its package ahead of this checkout's (installed editable in the same venv)
+            env["PYTHONPATH"] = str(source.resolve() / "src")
         self.log = log.open("w")
         self.process = subprocess.Popen(
             command, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT
@@ -244,17 +259,17 @@ def _postgres_answers(url: str) -> bool:
         engine.dispose()
 
 
-def _report(results: list[tuple[Series, Series]], args: argparse.Namespace) -> None:
+def _report(results: list[tuple[Series, ...]], args: argparse.Namespace) -> None:
     print(f"\nmedians of {args.rounds} rounds, {args.connections} connections, {args.workers} workers")
     print(f"{'backend':<9} {'endpoint':<32} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'ratio to bare':>14}")
-    for bare, plan in results:
-        for series in (bare, plan):
+    for bare, *plans in results:
+        for series in (bare, *plans):
             ratio = series.median("rps") / bare.median("rps")
             print(
                 f"{series.backend:<9} {series.endpoint:<32} {series.median('rps'):8,.0f} "
                 f"{series.median('p50_ms'):7.2f} {series.median('p99_ms'):7.2f} {ratio:14.2f}"
             )
-    for _, plan in results:
+    for _, plan, *_against in results:
         met = plan.median("rps") >= TARGET_RPS and plan.median("p99_ms") < TARGET_P99_MS
         print(
             f"{plan.backend}: target ≥ {TARGET_RPS:,} req/s with p99 < {TARGET_P99_MS:g} ms: "
