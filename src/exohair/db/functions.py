@@ -72,3 +72,25 @@ def first_of_each(rows: Iterable[Row]) -> dict[uuid.UUID, Row]:
     for row in rows:
         found.setdefault(row.patient_id, row)
     return found
+
+
+class json_rows(GenericFunction[str]):
+    """Aggregate: the group's rows as one JSON array of arrays, as text ('[]' or NULL when none).
+
+    Lets a query carry a few child rows (a course's sessions, its infusion records) in a row it returns anyway,
+    instead of a round trip each. Dates come out as ISO strings on both databases; booleans as true/false on
+    PostgreSQL and 1/0 on SQLite; there is no order (sort in Python).
+    """
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(json_rows, "postgresql")
+def _json_rows_postgresql(element: json_rows, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST(json_agg(json_build_array({compiler.process(element.clauses, **kw)})) AS TEXT)"
+
+
+@compiles(json_rows, "sqlite")
+def _json_rows_sqlite(element: json_rows, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"

@@ -27,7 +27,12 @@ VersionedRow = TypeVar("VersionedRow", bound=Versioned)
 
 def open_chart(session: Session, actor: Actor, patient_id: uuid.UUID, permission: Permission) -> Patient:
     require(actor, permission)
-    patient = repository.in_clinic(session, actor.clinic_id, patient_id)
+    return visible_chart(actor, repository.in_clinic(session, actor.clinic_id, patient_id))
+
+
+def visible_chart(actor: Actor, patient: Patient | None) -> Patient:
+    """`patient` (read from the actor's clinic) if the actor may see the chart, else the NotFound a made-up id
+    gets. For a use case that reads the patient with more in one query; it checks the permission first."""
     if patient is None or not may_see_patient(actor, patient.clinic_id, patient.id):
         raise NotFound("No such patient.", code="patient_not_found")
     return patient

@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from exohair import __version__
 from exohair.config import Settings, get_settings
+from exohair.features.audit.reads import ReadAuditAppender
 from exohair.features.photos.storage import LocalPhotoStore, PhotoStore
 from exohair.knowledge import Knowledge, load_knowledge, shipped_texts
 from exohair.web import guards, pages, problems
@@ -37,6 +38,7 @@ from exohair.web.api import (
     sessions,
     sites,
 )
+from exohair.web.audit_gate import AuditGate
 from exohair.web.pages import errors
 
 API = "/api/v1"
@@ -79,6 +81,20 @@ async def _health() -> dict[str, str]:
     return {"status": "ok"}
 
 
+def _read_audits(sessions: sessionmaker[Session]) -> ReadAuditAppender | None:
+    """On PostgreSQL the audit entries of reads are committed in batches (features/audit/reads.py).
+
+    A commit there waits for the WAL to reach the disk (fdatasync: 2.1 ms on the benchmark machine by
+    pg_test_fsync, about 466 a second), and an append holds the chain's lock until it has committed, so one
+    commit per read capped every read at the disk's flush rate however many cores served them (the plan read
+    stalled at ~460 req/s, benchmarks/api.py). A batch shares one flush. SQLite in WAL mode with
+    synchronous=NORMAL does not flush at commit: a read's entry costs no disk wait there, and handing it to
+    another thread cost more (+14% instructions per plan read, benchmarks/api_cost.py) than it saved.
+    """
+    bind = sessions.kw.get("bind")
+    return ReadAuditAppender(sessions) if bind is not None and bind.dialect.name == "postgresql" else None
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -112,6 +128,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.sessions = sessions_factory
+    app.state.read_audits = _read_audits(sessions_factory)
     app.state.knowledge = knowledge  # before any clinic's own protocols and tariffs (see clinic_settings)
     app.state.knowledge_texts = texts
     app.state.photo_store = photo_store or LocalPhotoStore(settings.photo_dir)
@@ -119,7 +136,10 @@ def create_app(
     app.state.clock = clock or (lambda: datetime.now(UTC))
     problems.install(app, page_error=errors.page_error)
     problems.document(app)
-    api = APIRouter(prefix=API, responses=problems.RESPONSES, dependencies=[Depends(guards.no_nul_in_query)])
+    # Each API module's router is included on the app itself, not inside one /api/v1 router: FastAPI matches a
+    # nested router's routes once to pick the router and again inside it, so each level of nesting repeats the
+    # walk over every route before the one asked for (benchmarks/api_cost.py counts what a request costs).
+    guarded = [Depends(guards.no_nul_in_query)]
     routers = (
         auth,
         patients,
@@ -138,10 +158,12 @@ def create_app(
         fhir,
     )
     for module in routers:
-        api.include_router(module.router)
-    api.add_api_route("/health", _health, methods=["GET"], tags=["service"], summary="Liveness: the process answers")
-    app.include_router(api)
+        app.include_router(module.router, prefix=API, responses=problems.RESPONSES, dependencies=guarded)
+    health = APIRouter(prefix=API, responses=problems.RESPONSES, dependencies=guarded)
+    health.add_api_route("/health", _health, methods=["GET"], tags=["service"], summary="Liveness: the process answers")
+    app.include_router(health)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(AuditGate)  # inside SecurityHeaders: a withheld answer's 503 gets the headers too
     app.add_middleware(SecurityHeaders)
     return app

@@ -3,12 +3,15 @@
 Authentication: `Authorization: Bearer exo_...` (a personal token), or the web session cookie set by
 POST /api/v1/auth/login (an HttpOnly, SameSite=Strict cookie holding a short-lived token of the same kind).
 The request owns the transaction: a route calls `ctx.commit()` once its work is done, which also seals the
-audit entries the services queued. A route that raises commits nothing.
+audit entries the services queued (or, for a request that only read, hands them to the process's appender and
+holds the answer until they are committed: features/audit/reads.py, web/audit_gate.py). A route that raises
+commits nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import uuid
 import weakref
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
@@ -18,11 +21,14 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session, sessionmaker
 
-from exohair.db.models import ApiToken, User
+from exohair.db.models import User
 from exohair.domain.access import Actor, Role
+from exohair.features.accounts.repository import Credentials
 from exohair.features.accounts.service import token_holder
+from exohair.features.audit.reads import ReadAuditAppender, take_read_entries
 from exohair.features.clinic_settings.knowledge import clinic_knowledge
 from exohair.knowledge import Knowledge
+from exohair.web.audit_gate import hold_answer_for
 
 SESSION_COOKIE = "exohair_session"
 T = TypeVar("T")
@@ -88,7 +94,9 @@ def _slots(sessions: sessionmaker[Session]) -> asyncio.Semaphore:
     return found
 
 
-DbSession = Annotated[Session, Depends(db_session)]
+# Closed as soon as the route returns (scope "function"), before the answer is sent: the slot goes to the next
+# request while this one's answer waits at the audit gate for its read entries' batch.
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 
 
 def presented_token(request: Request) -> str | None:
@@ -108,24 +116,22 @@ class Ctx:
     the check, and the authorization matrix sends every route a request without credentials (401 expected).
     """
 
-    __slots__ = ("_found", "_knowledge", "_knowledge_revision", "_request", "_session", "at")
+    __slots__ = ("_found", "_knowledge", "_request", "_session", "at")
 
     def __init__(self, request: Request, session: Session) -> None:
         self._request, self._session = request, session
-        self._found: tuple[ApiToken, User, Actor] | None = None
+        self._found: tuple[Credentials, Actor] | None = None
         self.at: datetime = now(request)
         self._knowledge: Knowledge | None = None
-        self._knowledge_revision = 0
 
-    def _signed(self) -> tuple[ApiToken, User, Actor]:
+    def _signed(self) -> tuple[Credentials, Actor]:
         if self._found is None:
             plain = presented_token(self._request)
             found = token_holder(self._session, plain, at=self.at) if plain else None
             if found is None:
                 raise unauthenticated()
-            token, user, self._knowledge_revision = found
-            actor = Actor(user.id, user.clinic_id, Role(user.role), user.patient_id, client_address(self._request))
-            self._found = (token, user, actor)
+            role, source = Role(found.role), client_address(self._request)
+            self._found = (found, Actor(found.user_id, found.clinic_id, role, found.patient_id, source))
         return self._found
 
     @property
@@ -135,7 +141,7 @@ class Ctx:
 
     @property
     def actor(self) -> Actor:
-        return self._signed()[2]
+        return self._signed()[1]
 
     @property
     def knowledge(self) -> Knowledge:
@@ -143,21 +149,35 @@ class Ctx:
         on first use only, so routes that plan or price nothing pay nothing for it."""
         if self._knowledge is None:
             base: Knowledge = self._request.app.state.knowledge
-            actor = self.actor  # checks the token first, which reads the clinic's knowledge revision with it
-            self._knowledge = clinic_knowledge(self._session, actor.clinic_id, base, self._knowledge_revision)
+            found, actor = self._signed()  # the token query reads the clinic's knowledge revision with it
+            self._knowledge = clinic_knowledge(self._session, actor.clinic_id, base, found.knowledge_revision)
         return self._knowledge
 
     @property
-    def user(self) -> User:
-        return self._signed()[1]
+    def display_name(self) -> str:
+        """The signed-in user's name, as the pages greet them."""
+        return self._signed()[0].display_name
 
     @property
-    def token(self) -> ApiToken:
-        return self._signed()[0]
+    def token_id(self) -> uuid.UUID:
+        return self._signed()[0].token_id
+
+    @property
+    def user(self) -> User:
+        """The signed-in user's record, loaded on first use (most routes need only the actor)."""
+        return self.session.get_one(User, self._signed()[0].user_id)
 
     def commit(self, result: T) -> T:
-        """Commit the request's work (and its audit entries), then hand back what the route returns."""
-        self.session.commit()
+        """Commit the request's work and its audit entries, then hand back what the route returns.
+
+        A request that wrote nothing commits its entries in the appender's next batch instead of a write
+        transaction of its own, and its answer waits at the audit gate until they are in (see reads.py)."""
+        session = self.session
+        appender: ReadAuditAppender | None = getattr(self._request.app.state, "read_audits", None)
+        entries = take_read_entries(session) if appender is not None else None
+        session.commit()
+        if entries and appender is not None:
+            hold_answer_for(self._request, appender.submit(entries))
         return result
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -27,19 +29,46 @@ def patient_in_clinic(session: Session, clinic_id: uuid.UUID, patient_id: uuid.U
     return session.scalars(select(Patient).where(Patient.clinic_id == clinic_id, Patient.id == patient_id)).first()
 
 
-# Every authenticated request runs this one: built once, with a bound parameter.
-_TOKEN_WITH_USER = (
-    select(ApiToken, User, Clinic.knowledge_revision)
+class Credentials(NamedTuple):
+    """What checking a request's token needs of the token and its user: columns, not ORM objects."""
+
+    token_id: uuid.UUID
+    revoked_at: datetime | None
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    user_id: uuid.UUID
+    clinic_id: uuid.UUID
+    role: str
+    patient_id: uuid.UUID | None
+    active: bool
+    display_name: str
+    knowledge_revision: int  # of the user's clinic (see Clinic.knowledge_revision)
+
+
+# Every authenticated request runs this one: built once, with a bound parameter. Columns rather than the two
+# ORM objects: loading and identity-mapping a token and a user cost more than the query on SQLite, and most
+# requests need only the ids and the role.
+_CREDENTIALS = (
+    select(
+        ApiToken.id, ApiToken.revoked_at, ApiToken.expires_at, ApiToken.last_used_at, User.id, User.clinic_id,
+        User.role, User.patient_id, User.active, User.display_name, Clinic.knowledge_revision,
+    )
     .join(User, User.id == ApiToken.user_id)
     .join(Clinic, Clinic.id == User.clinic_id)
     .where(ApiToken.token_hash == bindparam("hash"))
-)
+)  # fmt: skip
 
 
-def token_with_user(session: Session, token_hash: str) -> tuple[ApiToken, User, int] | None:
-    """The token, its user, and the user's clinic's knowledge revision (see Clinic.knowledge_revision)."""
-    row = session.execute(_TOKEN_WITH_USER, {"hash": token_hash}).first()
-    return (row[0], row[1], row[2]) if row is not None else None
+def credentials(session: Session, token_hash: str) -> Credentials | None:
+    row = session.execute(_CREDENTIALS, {"hash": token_hash}).first()  # autoflushes: sees a user just deactivated
+    return Credentials(*row) if row is not None else None
+
+
+def note_token_use(session: Session, token_id: uuid.UUID, at: datetime) -> None:
+    # Through the ORM object, so a copy of the token already loaded in this session shows the new value; it runs
+    # once per token every few minutes (accounts.service.LAST_USED_GRANULARITY), so its cost does not matter.
+    session.get_one(ApiToken, token_id).last_used_at = at
+    session.flush()
 
 
 def tokens_with_prefix(session: Session, clinic_id: uuid.UUID, prefix: str) -> list[ApiToken]:

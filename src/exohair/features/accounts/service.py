@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime, timedelta
-from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
@@ -15,6 +14,7 @@ from exohair.db.models import ApiToken, Clinic, User
 from exohair.domain.access import Role
 from exohair.domain.errors import Conflict, InvalidInput, NotFound
 from exohair.features.accounts import repository
+from exohair.features.accounts.repository import Credentials
 from exohair.features.accounts.secrets import (
     MIN_PASSWORD_LENGTH,
     hash_password,
@@ -176,27 +176,20 @@ def create_token(
 def authenticate_token(session: Session, plain: str, *, at: datetime) -> User | None:
     """The active user a valid token belongs to, or None (unknown, revoked or expired token, or inactive user)."""
     found = token_holder(session, plain, at=at)
-    return found[1] if found is not None else None
+    return session.get_one(User, found.user_id) if found is not None else None
 
 
-class Holder(NamedTuple):
-    token: ApiToken
-    user: User
-    knowledge_revision: int  # of the user's clinic: whether its knowledge cached in the worker is current
-
-
-def token_holder(session: Session, plain: str, *, at: datetime) -> Holder | None:
-    """The valid token and its active user, or None. Requests use the token to sign out (revoke it)."""
-    found = repository.token_with_user(session, token_hash(plain))
+def token_holder(session: Session, plain: str, *, at: datetime) -> Credentials | None:
+    """The valid token's credentials (its id, its active user's), or None. Requests sign out by the token's id."""
+    found = repository.credentials(session, token_hash(plain))
     if found is None:
         return None
-    token, user, knowledge_revision = found
-    if token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= at) or not user.active:
+    if found.revoked_at is not None or (found.expires_at is not None and found.expires_at <= at) or not found.active:
         return None
     # Coarse on purpose: writing on every request would turn each read into a write (and a lock on SQLite).
-    if token.last_used_at is None or at - token.last_used_at > LAST_USED_GRANULARITY:
-        token.last_used_at = at
-    return Holder(token, user, knowledge_revision)
+    if found.last_used_at is None or at - found.last_used_at > LAST_USED_GRANULARITY:
+        repository.note_token_use(session, found.token_id, at)
+    return found
 
 
 def revoke_token(

@@ -54,6 +54,23 @@ def record_event(
     )
 
 
+def pending_entries(session: Session) -> bool:
+    """Whether entries are queued on `session`, waiting for its commit."""
+    return bool(session.info.get(_PENDING))
+
+
+def take_pending(session: Session) -> list[dict[str, Any]]:
+    """Remove the queued entries from `session` (its commit will not seal them) and hand them over."""
+    taken: list[dict[str, Any]] = session.info.pop(_PENDING, [])
+    return taken
+
+
+def queue_entries(session: Session, entries: list[dict[str, Any]]) -> None:
+    """Queue entries taken from another session (see reads.py) on this one, to be sealed at its commit."""
+    session.connection()
+    session.info.setdefault(_PENDING, []).extend(entries)
+
+
 @contextmanager
 def dry_run(session: Session) -> Iterator[None]:
     """Run a use case for its answer only: everything it wrote, audit entries included, is rolled back.

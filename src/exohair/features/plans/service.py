@@ -15,14 +15,14 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from exohair.db.models import ChemoCourse, Clinic, Patient, PlanVersion, TherapySession
-from exohair.domain.access import Actor, Permission
+from exohair.domain.access import Actor, Permission, require
 from exohair.domain.closures import ClinicClosures
 from exohair.domain.costing import price_plan
 from exohair.domain.errors import NotFound
 from exohair.domain.full_plan import FullPlan
 from exohair.domain.planning import PlannedSession, TherapyPlan, plan_sessions
 from exohair.domain.risk import estimate_cia_risk
-from exohair.features.charts import audit_chart, open_chart
+from exohair.features.charts import audit_chart, open_chart, visible_chart
 from exohair.features.clinic_settings.knowledge import protocol_at
 from exohair.features.courses.regimens import course_regimen
 from exohair.features.plans import inputs, repository
@@ -159,14 +159,21 @@ def _new_row(course: ChemoCourse, planned: PlannedSession) -> TherapySession:
 def current_plan(
     session: Session, actor: Actor, patient_id: uuid.UUID, knowledge: Knowledge, *, at: datetime
 ) -> StoredPlan:
-    """The patient's current plan in full (calendar, risk, sessions, adjuncts, assessments, cost), audited."""
-    patient = open_chart(session, actor, patient_id, Permission.READ_PLAN)
-    found = repository.active_course_with_plan(session, actor.clinic_id, patient.id)
-    if found is None or found.version is None:
+    """The patient's current plan in full (calendar, risk, sessions, adjuncts, assessments, cost), audited.
+
+    Opens the chart as `open_chart` does (same permission, same answer for a chart the actor may not see), but
+    reads the patient together with everything the plan is rebuilt from, in one query."""
+    require(actor, Permission.READ_PLAN)
+    found = repository.plan_read(session, actor.clinic_id, patient_id)
+    patient = visible_chart(actor, found.patient if found is not None else None)
+    if found is None or found.course is None or found.version is None:
         raise NotFound("This patient has no therapy plan yet: start a chemo course first.", code="no_plan")
     course, version = found.course, found.version
-    closures = ClinicClosures(frozenset(found.clinic.closed_weekdays), frozenset(found.closed_days))
-    full = rebuild(session, knowledge, course, version, patient, closures=closures)
+    closures = ClinicClosures(frozenset(found.closed_weekdays), frozenset(found.closed_days))
+    full = rebuild_from(
+        session, knowledge, course, version, patient, closures=closures, sessions=found.sessions,
+        infusions=found.infusions,
+    )  # fmt: skip
     audit_chart(session, actor, "read", "plan_version", version.id, patient_id=patient.id, at=at)
     return StoredPlan(course, version, full)
 
@@ -181,11 +188,30 @@ def rebuild(
     closures: ClinicClosures,
 ) -> FullPlan:
     """Recompute `version` from its inputs and lay the session rows over it (moved by hand, performed, cancelled)."""
+    sessions = repository.session_states(session, course.clinic_id, course.id)
+    infusions = repository.infusion_changes(session, course.clinic_id, course.id)
+    return rebuild_from(
+        session, knowledge, course, version, patient, closures=closures, sessions=sessions, infusions=infusions
+    )
+
+
+def rebuild_from(
+    session: Session,
+    knowledge: Knowledge,
+    course: ChemoCourse,
+    version: PlanVersion,
+    patient: Patient,
+    *,
+    closures: ClinicClosures,
+    sessions: list[repository.SessionState],
+    infusions: list[repository.InfusionChangeRow],
+) -> FullPlan:
+    """`rebuild`, from the course's session states and infusion records already read."""
     regimen = course_regimen(knowledge, course.regimen_id, course.custom_regimen)
     protocol = protocol_at(session, knowledge, course.clinic_id, version.protocol_id, version.protocol_version)
-    calendar = inputs.course_calendar(session, knowledge, course)
+    calendar = inputs.calendar_of(knowledge, course, infusions)
     facts = inputs.patient_facts(patient, version.planned_from)
-    rows = {r.key: r for r in repository.session_states(session, course.clinic_id, course.id)}
+    rows = {r.key: r for r in sessions}
     plan = plan_sessions(
         calendar,
         protocol,

@@ -89,7 +89,7 @@ def login(request: Request, response: Response, session: DbSession, data: LoginI
 
 @router.post("/auth/logout", status_code=204, summary="Sign out; the session's token stops working everywhere")
 def logout(ctx: Signed, request: Request, response: Response) -> Response:
-    logins.sign_out(ctx.session, ctx.user, ctx.token.id, source=ctx.actor.source, at=ctx.at)
+    logins.sign_out(ctx.session, ctx.user, ctx.token_id, source=ctx.actor.source, at=ctx.at)
     ctx.session.commit()
     done = Response(status_code=204)
     done.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https")

@@ -35,7 +35,7 @@ def knowledge_page(request: Request, ctx: Signed, published: str = "") -> Respon
     consent = in_force(ctx.session, ctx.actor.clinic_id)
     knowledge = ctx.knowledge
     ctx.commit(None)
-    return render(request, "admin_knowledge.html", actor=ctx.actor, display_name=ctx.user.display_name,
+    return render(request, "admin_knowledge.html", actor=ctx.actor, display_name=ctx.display_name,
                   title="Protocols and tariffs", files=files, knowledge=knowledge, consent=consent,
                   published=published if published in ADMIN_FILES else "")  # fmt: skip
 
@@ -124,7 +124,7 @@ def _editor(
     _editable(name)
     in_force = _in_force(request, ctx, name)
     ctx.commit(None)
-    return render(request, "admin_file.html", actor=ctx.actor, display_name=ctx.user.display_name,
+    return render(request, "admin_file.html", actor=ctx.actor, display_name=ctx.display_name,
                   title=f"Edit {name}", file=in_force, sent=sent or {}, problems=problems,
                   status_code=status_code)  # fmt: skip
 
@@ -140,7 +140,7 @@ def _closed_days(
 ) -> Response:
     shown = closures.closed_days(ctx.session, ctx.actor, at=ctx.at)
     ctx.commit(None)
-    return render(request, "admin_closed_days.html", actor=ctx.actor, display_name=ctx.user.display_name,
+    return render(request, "admin_closed_days.html", actor=ctx.actor, display_name=ctx.display_name,
                   title="Closed days", shown=shown, days=list(zip(WEEKDAYS, DAY_NAMES, strict=True)),
                   saved=saved, errors=errors or {}, sent=sent or {}, status_code=status_code)  # fmt: skip
 

@@ -60,6 +60,6 @@ def _page(
     require(ctx.actor, Permission.MANAGE_CLINIC)
     listed = sites.clinic_sites(ctx.session, ctx.actor)
     ctx.commit(None)
-    return render(request, "admin_sites.html", actor=ctx.actor, display_name=ctx.user.display_name, title="Sites",
+    return render(request, "admin_sites.html", actor=ctx.actor, display_name=ctx.display_name, title="Sites",
                   sites=listed, saved=saved, errors=errors or {}, sent=sent or {},
                   status_code=status_code)  # fmt: skip

@@ -99,7 +99,7 @@ def _page(
 ) -> Response:
     accounts = staff.list_staff(ctx.session, ctx.actor)
     ctx.commit(None)
-    return render(request, "admin_users.html", actor=ctx.actor, display_name=ctx.user.display_name,
+    return render(request, "admin_users.html", actor=ctx.actor, display_name=ctx.display_name,
                   title="Staff accounts", accounts=accounts, roles=ROLE_NAMES, saved=saved, sent=sent or {},
                   errors=errors or {}, row_errors=row_errors or {}, me=ctx.actor.user_id,
                   status_code=status_code)  # fmt: skip

@@ -29,7 +29,7 @@ like_router = APIRouter()  # "patients like you": in the portal and on the chart
 def evidence(request: Request, ctx: Signed) -> Response:
     report = clinic_report(ctx.session, ctx.actor, ctx.knowledge, at=ctx.at)
     ctx.commit(None)
-    return render(request, "analytics.html", actor=ctx.actor, display_name=ctx.user.display_name,
+    return render(request, "analytics.html", actor=ctx.actor, display_name=ctx.display_name,
                   title="Evidence from the clinic's registry", report=report, body=report_body(report),
                   may_export=Permission.READ_RESEARCH_DATA in ROLE_PERMISSIONS[ctx.actor.role])  # fmt: skip
 
@@ -55,7 +55,7 @@ def _like_you_page(request: Request, ctx: Ctx, patient_id: uuid.UUID, *, own: bo
     except NotFound:
         found = None  # no plan yet: nothing to compare with
     ctx.commit(None)
-    return render(request, "patients_like_you.html", actor=ctx.actor, display_name=ctx.user.display_name,
+    return render(request, "patients_like_you.html", actor=ctx.actor, display_name=ctx.display_name,
                   title="Patients like you" if own else "Patients like this patient", like=found, own=own,
                   patient_id=patient_id)  # fmt: skip
 

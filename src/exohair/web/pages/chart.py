@@ -110,7 +110,7 @@ def chart_page(
     elif tab == "billing":
         values["billing"] = billing_summary(ctx.session, ctx.actor, patient.id, at=ctx.at)
     ctx.commit(None)
-    return render(request, "chart.html", actor=ctx.actor, display_name=ctx.user.display_name,
+    return render(request, "chart.html", actor=ctx.actor, display_name=ctx.display_name,
                   title=f"{patient.family_name}, {patient.given_name}", patient=patient, full=full, tabs=tabs,
                   tab=tab, today=today, sent=sent or {}, errors=errors or {}, status_code=status_code,
                   **values)  # fmt: skip

@@ -31,7 +31,7 @@ DECISIONS: dict[str, Any] = {
 def inbox(request: Request, ctx: Signed) -> Response:
     waiting = clearances.clearance_inbox(ctx.session, ctx.actor, at=ctx.at, limit=100)
     ctx.commit(None)
-    return render(request, "clearance_inbox.html", actor=ctx.actor, display_name=ctx.user.display_name,
+    return render(request, "clearance_inbox.html", actor=ctx.actor, display_name=ctx.display_name,
                   title="Clearances to decide", waiting=waiting)  # fmt: skip
 
 
@@ -74,7 +74,7 @@ def _page(
         full = None
     today = clinic_today(ctx)
     ctx.commit(None)
-    return render(request, "clearance.html", actor=ctx.actor, display_name=ctx.user.display_name,
+    return render(request, "clearance.html", actor=ctx.actor, display_name=ctx.display_name,
                   title=f"Clearance for {patient.given_name} {patient.family_name}", clearance=clearance,
                   patient=patient, full=full, today=today, sent=sent, errors=errors,
                   done=request.query_params.get("done"), status_code=status_code)  # fmt: skip

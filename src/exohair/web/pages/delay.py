@@ -99,7 +99,7 @@ def _page(
     except NotFound:
         full = None
     ctx.commit(None)
-    return render(request, "delay.html", actor=ctx.actor, display_name=ctx.user.display_name,
+    return render(request, "delay.html", actor=ctx.actor, display_name=ctx.display_name,
                   title=f"Chemo delay: {patient.given_name} {patient.family_name}", course=course, patient=patient,
                   full=full, sent=sent, errors=errors, moves=moves, outcomes=OUTCOMES,
                   status_code=status_code)  # fmt: skip

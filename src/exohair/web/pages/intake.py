@@ -132,7 +132,7 @@ def _page(
             name, errors, status_code = where, {field: form_refusal(ctx, refused)}, 422
     ctx.commit(None)
     return render(
-        request, "intake.html", actor=ctx.actor, display_name=ctx.user.display_name,
+        request, "intake.html", actor=ctx.actor, display_name=ctx.display_name,
         title=f"New patient: {steps.TITLES[name]}", step=name, steps=steps.STEPS, titles=steps.TITLES,
         sent=form, carried=steps.carried(form, name), errors=errors, knowledge=ctx.knowledge, today=today,
         conditions=steps.CONDITIONS, bills=_bills(ctx.actor), status_code=status_code,

@@ -121,7 +121,7 @@ def _page(
     gate = sessions.check_gate(ctx.session, ctx.actor, row.id, ctx.knowledge, on=on, at=ctx.at, product_lot_id=chosen)
     latest = labs.list_labs(ctx.session, ctx.actor, patient.id, at=ctx.at, limit=1)
     ctx.commit(None)
-    return render(request, "perform.html", actor=ctx.actor, display_name=ctx.user.display_name,
+    return render(request, "perform.html", actor=ctx.actor, display_name=ctx.display_name,
                   title=f"{row.label}: {patient.given_name} {patient.family_name}", row=row, patient=patient,
                   on=on, today=today, lots=lots, chosen=chosen, checklist=_checklist(gate, ctx), gate=gate,
                   refused=refused, latest=latest[0] if latest else None, sites=SCALP_SITES, sent=sent,

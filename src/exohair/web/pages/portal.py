@@ -44,7 +44,7 @@ def my_plan(request: Request, ctx: Signed) -> Response:
         full, version = None, None
     today = clinic_today(ctx)
     ctx.commit(None)
-    return render(request, "my_plan.html", actor=ctx.actor, display_name=ctx.user.display_name, title="My plan",
+    return render(request, "my_plan.html", actor=ctx.actor, display_name=ctx.display_name, title="My plan",
                   patient=patient, full=full, plan_version=version, today=today)  # fmt: skip
 
 
@@ -52,7 +52,7 @@ def my_plan(request: Request, ctx: Signed) -> Response:
 def guide(request: Request, ctx: Signed) -> Response:
     own_patient(ctx)
     ctx.commit(None)
-    return render(request, "my_guide.html", actor=ctx.actor, display_name=ctx.user.display_name,
+    return render(request, "my_guide.html", actor=ctx.actor, display_name=ctx.display_name,
                   title="Looking after your hair and scalp")  # fmt: skip
 
 
@@ -96,7 +96,7 @@ def _consent_page(
     own_patient(ctx)
     mine = consent.my_consent(ctx.session, ctx.actor, ctx.actor.patient_id, at=ctx.at)  # type: ignore[arg-type]
     ctx.commit(None)
-    return render(request, "my_consent.html", actor=ctx.actor, display_name=ctx.user.display_name,
+    return render(request, "my_consent.html", actor=ctx.actor, display_name=ctx.display_name,
                   title="My consent", mine=mine, done=done, sent=sent or {}, error=error,
                   status_code=status_code)  # fmt: skip
 
@@ -106,5 +106,5 @@ def my_costs(request: Request, ctx: Signed) -> Response:
     patient = own_patient(ctx)
     summary = billing_summary(ctx.session, ctx.actor, patient.id, at=ctx.at)
     ctx.commit(None)
-    return render(request, "my_costs.html", actor=ctx.actor, display_name=ctx.user.display_name, title="My costs",
+    return render(request, "my_costs.html", actor=ctx.actor, display_name=ctx.display_name, title="My costs",
                   billing=summary)  # fmt: skip

@@ -34,7 +34,7 @@ def my_questionnaires(request: Request, ctx: Signed, saved: str = "") -> Respons
     mine = shown_responses(ctx, patient.id, limit=10)
     ctx.commit(None)
     saved_title = next((i.title for i in instruments if i.id == saved), "")
-    return render(request, "my_questionnaires.html", actor=ctx.actor, display_name=ctx.user.display_name,
+    return render(request, "my_questionnaires.html", actor=ctx.actor, display_name=ctx.display_name,
                   title="Questionnaires", instruments=instruments, mine=mine, saved=saved_title)  # fmt: skip
 
 
@@ -86,6 +86,6 @@ def _form(
     own_patient(ctx)
     instrument = _instrument(ctx, instrument_id)
     ctx.commit(None)
-    return render(request, "my_questionnaire.html", actor=ctx.actor, display_name=ctx.user.display_name,
+    return render(request, "my_questionnaire.html", actor=ctx.actor, display_name=ctx.display_name,
                   title=instrument.title, instrument=instrument, fields=form_fields(instrument), prefix=PREFIX,
                   sent=sent or {}, errors=errors or {}, status_code=status_code)  # fmt: skip

@@ -82,7 +82,7 @@ def _page(
     consent = photos.photo_consent(ctx.session, ctx.actor.clinic_id, patient.id)
     today: date = clinic_today(ctx)
     ctx.commit(None)
-    return render(request, "my_assessment.html", actor=ctx.actor, display_name=ctx.user.display_name,
+    return render(request, "my_assessment.html", actor=ctx.actor, display_name=ctx.display_name,
                   title="How is my hair?", scales=ctx.knowledge.scales, head_covers=HEAD_COVERS, views=VIEWS,
                   mine=mine, photos=shown, photo_consent=consent, today=today, saved=saved, sent=sent or {},
                   errors=errors or {}, status_code=status_code)  # fmt: skip

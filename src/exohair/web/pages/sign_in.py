@@ -95,7 +95,7 @@ def sign_out(
     if not csrf_valid(request, csrf):
         return render(request, "error.html", actor=ctx.actor, status_code=400, title="Form expired",
                       message="This form had expired. Reload the page and try again.")  # fmt: skip
-    logins.sign_out(ctx.session, ctx.user, ctx.token.id, source=ctx.actor.source, at=ctx.at)
+    logins.sign_out(ctx.session, ctx.user, ctx.token_id, source=ctx.actor.source, at=ctx.at)
     ctx.commit(None)
     response = RedirectResponse("/sign-in", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
@@ -108,4 +108,4 @@ def home(request: Request, ctx: Signed) -> Response:
     ctx.commit(None)  # commits the token's last-used time; this page reads no patient data
     if role in HOME:
         return RedirectResponse(HOME[role], status_code=303)
-    return render(request, "home.html", actor=ctx.actor, display_name=ctx.user.display_name, title="exohair")
+    return render(request, "home.html", actor=ctx.actor, display_name=ctx.display_name, title="exohair")

@@ -28,7 +28,7 @@ def today(request: Request, ctx: Signed, page: Annotated[int, Query(ge=1, le=10_
     if Permission.DECIDE_CLEARANCE in ROLE_PERMISSIONS[ctx.actor.role]:
         waiting = clearances.clearance_inbox(ctx.session, ctx.actor, at=ctx.at, limit=20)
     ctx.commit(None)
-    return render(request, "today.html", actor=ctx.actor, display_name=ctx.user.display_name, title="Today",
+    return render(request, "today.html", actor=ctx.actor, display_name=ctx.display_name, title="Today",
                   work=work, waiting=waiting)  # fmt: skip
 
 
@@ -52,6 +52,6 @@ def patient_list(
     rows = patient_lines(ctx.session, ctx.actor, found[:PATIENTS_PAGE], at=ctx.at)
     ctx.commit(None)
     template = "_patient_rows.html" if request.headers.get("hx-request") else "patients.html"
-    return render(request, template, actor=ctx.actor, display_name=ctx.user.display_name, title="Patients",
+    return render(request, template, actor=ctx.actor, display_name=ctx.display_name, title="Patients",
                   rows=rows, q=q, status=wanted or "", statuses=STATUSES, page=page,
                   more=len(found) > PATIENTS_PAGE, may_admit=may_admit(ctx.actor))  # fmt: skip
