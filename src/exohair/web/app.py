@@ -28,6 +28,7 @@ from exohair.web.api import (
     clearances,
     consent,
     fhir,
+    fhir_import,
     labs,
     patients,
     photos,
@@ -116,6 +117,7 @@ def create_app(
     app.state.knowledge_texts = texts
     app.state.photo_store = photo_store or LocalPhotoStore(settings.photo_dir)
     app.state.max_photo_bytes = settings.max_photo_bytes
+    app.state.max_fhir_bytes = settings.max_fhir_bytes
     app.state.clock = clock or (lambda: datetime.now(UTC))
     problems.install(app, page_error=errors.page_error)
     problems.document(app)
@@ -136,6 +138,7 @@ def create_app(
         billing,
         sites,
         fhir,
+        fhir_import,
     )
     for module in routers:
         api.include_router(module.router)
