@@ -41,7 +41,7 @@ def read_import(data: object, catalogue: DrugCatalogue, *, today: date) -> Impor
     plan = read_plan(entries, today=today)
     assessments = read_assessments(entries, today=today, born=patient.date_of_birth)
     used = {patient.entry.index, *(d.entry.index for d in drugs)}
-    used |= {cancer.entry.index} if cancer else set()
+    used |= {cancer.entry.index} if cancer and cancer.entry else set()
     if plan is not None:
         used.add(plan.entry.index)
         for session in plan.sessions:

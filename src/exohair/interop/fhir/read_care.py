@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from exohair.domain.import_issues import Severity
-from exohair.domain.scales import HeadCover, ScalpView
+from exohair.domain.scales import SCALP_SITES, HeadCover, ScalpView
 from exohair.interop.fhir import codes
 from exohair.interop.fhir.reading import Entries, Entry, checked, code_in, day_of, first, listed, words_of
 
@@ -202,7 +202,12 @@ def _session(entries: Entries, plan: Entry, activity: Any, detail: Any, *, today
         notes = [str(n.get("text", "")) for n in listed(res.get("note"))]
         dose_match = next((m for m in map(_DOSE.search, notes) if m), None)
         dose = float(dose_match[1]) if dose_match else None
-        sites = tuple(s for s in (code_in(b, codes.SCALP_VIEW) for b in listed(res.get("bodySite"))) if s in _VIEWS)
+        named = [code_in(b, codes.SCALP_VIEW) for b in listed(res.get("bodySite"))]
+        unknown = sorted(str(s) for s in named if s not in SCALP_SITES)
+        if unknown:
+            entries.issue(procedure, f"Scalp site(s) {', '.join(unknown)} are not among {', '.join(SCALP_SITES)}; "
+                          "left out of the session.", severity=Severity.WARNING, code="bad_code")  # fmt: skip
+        sites = tuple(str(s) for s in named if s in SCALP_SITES)
         override = next((n.removeprefix(_OVERRIDE) for n in notes if n.startswith(_OVERRIDE)), None)
         performed = day_of(entries, procedure, "performedDateTime", res.get("performedDateTime"), today=today)
         if performed is None:

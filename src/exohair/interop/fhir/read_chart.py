@@ -29,7 +29,7 @@ class PatientFacts:
 
 @dataclass(frozen=True, slots=True)
 class CancerFacts:
-    entry: Entry
+    entry: Entry | None  # None: no Condition; read from the reason the chemotherapy names (as Synthea's say)
     text: str
     stage: str | None
 
@@ -90,7 +90,9 @@ def read_cancer(entries: Entries, drugs: list[DrugUse]) -> CancerFacts | None:
             entries.issue(entry, f"Condition '{text or 'unnamed'}' is not the cancer; not imported.",
                           severity=Severity.SKIPPED, code="not_read")  # fmt: skip
     if not candidates:
-        return None
+        reasons = [words_of(c) for d in drugs for c in listed(d.entry.resource.get("reasonCode"))]
+        named = [r for r in reasons if _CANCER.search(r)]
+        return CancerFacts(None, max(set(named), key=named.count)[:200], None) if named else None
     cited = [str(r.get("reference")) for d in drugs for r in listed(d.entry.resource.get("reasonReference"))]
     candidates.sort(key=lambda e: -sum(1 for c in cited if c in (e.full_url, f"Condition/{e.id}")))
     chosen = candidates[0]
