@@ -251,3 +251,35 @@ def test_the_records_matrix_fixture_still_exports_after_an_import(api):
     assert _post(api, _ac_bundle(), clinic="south").status_code == 200
     after = _export(api, api.world.ada.id).json()
     assert [e["fullUrl"] for e in after["entry"]] == [e["fullUrl"] for e in before["entry"]]
+
+
+def test_an_mrn_on_file_for_someone_born_another_day_is_not_updated(api):
+    bundle = _ac_bundle(mrn="N-1")  # Ada's MRN in North; Ada was born 1978-05-02, Jane 1975-06-01
+    before = _counts(api)
+
+    answer = _post(api, bundle)
+
+    assert answer.status_code == 422
+    problem = answer.json()
+    assert problem["partial_possible"] is False
+    (mismatch,) = [i for i in problem["issues"] if i["code"] == "mrn_mismatch"]
+    assert mismatch["entry"] == 0
+    assert "1978-05-02" in mismatch["message"]
+    assert _counts(api) == before
+    assert _post(api, bundle, query="?accept_partial=true").status_code == 422  # not a partial matter
+
+
+def test_a_known_mrn_of_the_same_person_updates_her_record(api):
+    bundle = _ac_bundle(mrn="N-2")  # Bea's MRN; her birth date as on file
+    bundle["entry"][0]["resource"]["birthDate"] = "1978-05-02"
+
+    answer = _post(api, bundle, role=CO)
+
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["patient"] == {"id": str(api.world.bea.id), "mrn": "N-2", "created": False}
+    api.session.expire_all()
+    bea = api.session.get(Patient, api.world.bea.id)
+    assert (bea.family_name, bea.given_name) == ("Doe", "Jane")  # the sending system's name, the edit audited
+    edits = api.session.scalars(select(AuditEntry).where(AuditEntry.action == "update",
+                                                         AuditEntry.record_id == str(bea.id))).all()  # fmt: skip
+    assert edits

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from exohair.db.models import Clinic, Patient, ProductLot
@@ -27,57 +28,13 @@ from exohair.features.charts import audit_chart
 from exohair.features.courses.schemas import CourseIn, CustomRegimenIn, InfusionRecordIn
 from exohair.features.courses.service import record_infusion, start_course
 from exohair.features.fhir import restoring
+from exohair.features.fhir.import_report import ImportReport
+from exohair.features.patients import repository as patients
 from exohair.features.plans import repository as plans
 from exohair.features.plans.inputs import clinic_today
 from exohair.interop.fhir.drugs import DrugCatalogue
 from exohair.interop.fhir.import_read import ImportRead, read_import
 from exohair.knowledge import Knowledge
-
-
-@dataclass
-class ImportReport:
-    """What the import did (or, previewed, would do), for the API answer and the command's printout."""
-
-    preview: bool
-    bundle_type: str
-    entries: int
-    mrn: str
-    patient_id: uuid.UUID | None = None
-    patient_created: bool = False
-    inferred: InferredRegimen | None = None
-    protocol: str | None = None
-    adjuncts: tuple[str, ...] = ()
-    recorded: list[str] = field(default_factory=list)  # the delays and skips recorded, in words
-    created: dict[str, int] = field(default_factory=dict)
-    issues: list[EntryIssue] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, object]:
-        inferred = self.inferred
-        regimen: dict[str, object] | None = None
-        if inferred is not None:
-            chosen = inferred.fit
-            regimen = {
-                "matched": inferred.matched,
-                "id": chosen.regimen_id if chosen else ("custom" if inferred.custom else None),
-                "name": chosen.name if chosen else (inferred.custom.name if inferred.custom else None),
-                "custom": inferred.custom.as_json() if inferred.custom else None,
-                "confidence": inferred.confidence,
-                "confidence_label": inferred.confidence_label,
-                "first_infusion": inferred.first_infusion.isoformat() if inferred.first_infusion else None,
-                "evidence": list(inferred.evidence),
-                "alternatives": [{"id": f.regimen_id, "name": f.name, "score": f.score} for f in inferred.alternatives],
-            }
-        return {
-            "preview": self.preview,
-            "bundle": {"type": self.bundle_type, "entries": self.entries},
-            "patient": {"id": str(self.patient_id) if self.patient_id else None, "mrn": self.mrn,
-                        "created": self.patient_created},
-            "regimen": regimen,
-            "plan": {"protocol": self.protocol, "adjuncts": list(self.adjuncts)},
-            "infusions_recorded": self.recorded,
-            "created": self.created,
-            "issues": [issue.as_json() for issue in self.issues],
-        }  # fmt: skip
 
 
 def import_bundle(
@@ -91,6 +48,7 @@ def import_bundle(
     if read.drugs:
         report.inferred = _infer(read, knowledge, today, report)
     report.protocol, report.adjuncts = _plan_choice(read, knowledge, report)
+    _same_person(session, actor, read, report)
     _refuse_unless_partial(report, accept_partial)
     if not preview:
         _write(session, actor, read, knowledge, report, at=at, accept_partial=accept_partial)
@@ -132,6 +90,25 @@ def _infer(read: ImportRead, knowledge: Knowledge, today: date, report: ImportRe
     return inferred
 
 
+def _same_person(session: Session, actor: Actor, read: ImportRead, report: ImportReport) -> None:
+    """An MRN on file with another birth date is another person, or a typing error: either way not an update."""
+    found = patients.by_mrn(session, actor.clinic_id, read.patient.mrn)
+    if found is not None and found.date_of_birth != read.patient.date_of_birth:
+        entry = read.patient.entry
+        report.issues.append(
+            EntryIssue(
+                Severity.ERROR,
+                entry.index,
+                entry.where,
+                f"MRN {read.patient.mrn} is on file "
+                f"for a patient born {found.date_of_birth.isoformat()}, not "
+                f"{read.patient.date_of_birth.isoformat()}; check the MRN.",
+                "mrn_mismatch",
+            )
+        )
+        raise ImportRefused(report.issues[-1].message, report.issues, partial_possible=False)
+
+
 def _plan_choice(read: ImportRead, knowledge: Knowledge, report: ImportReport) -> tuple[str, tuple[str, ...]]:
     if read.plan is None:
         protocol = knowledge.protocols[0]
@@ -166,7 +143,14 @@ def _write(
     session: Session, actor: Actor, read: ImportRead, knowledge: Knowledge, report: ImportReport, *, at: datetime,
     accept_partial: bool,
 ) -> None:  # fmt: skip
-    patient, report.patient_created = restoring.upsert_patient(session, actor, read, at=at)
+    try:
+        patient, report.patient_created = restoring.upsert_patient(session, actor, read, at=at)
+    except ValidationError as invalid:  # the record's own limits (a name over 200 characters, born before 1900)
+        entry = read.patient.entry
+        first = invalid.errors()[0]
+        message = f"The patient cannot be recorded: {'.'.join(str(p) for p in first['loc'])}: {first['msg']}."
+        issue = EntryIssue(Severity.ERROR, entry.index, entry.where, message, "patient_invalid")
+        raise ImportRefused(message, [*report.issues, issue], partial_possible=False) from None
     report.patient_id = patient.id
     counts = {"patients": int(report.patient_created), "courses": 0, "infusion_records": 0, "sessions_restored": 0,
               "product_lots": 0, "assessments": 0}  # fmt: skip
