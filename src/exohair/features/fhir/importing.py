@@ -183,8 +183,9 @@ def _course(
     existing = plans.active_course(session, actor.clinic_id, patient.id)
     if existing is not None:
         report.issues.append(EntryIssue(Severity.ERROR, None, "", f"The patient already has an active course "
-                                        f"({existing.regimen_id} from {existing.first_infusion.isoformat()}); its "
-                                        "chemotherapy was not imported again.", "course_active"))  # fmt: skip
+                                        f"({existing.regimen_id} from {existing.first_infusion.isoformat()}), so the "
+                                        "bundle's chemotherapy cannot start another; stop that course first.",
+                                        "course_active"))  # fmt: skip
         return
     custom = inferred.custom
     data = CourseIn(

@@ -14,11 +14,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from starlette.types import Message, Receive
 
 from exohair.domain.errors import DomainError
 from exohair.domain.import_issues import EntryIssue, ImportRefused, Severity
 from exohair.features.fhir.importing import import_bundle
+from exohair.web.api.photo_upload import counted
 from exohair.web.deps import Signed, presented_token, unauthenticated
 from exohair.web.problems import Problem
 
@@ -46,21 +46,6 @@ class UnsupportedMediaType(DomainError):
     http_status = 415
 
 
-def _counted(receive: Receive, max_bytes: int) -> Receive:
-    received = 0
-
-    async def counting() -> Message:
-        nonlocal received
-        message = await receive()
-        if message["type"] == "http.request":
-            received += len(message.get("body", b""))
-            if received > max_bytes:
-                raise BundleTooLarge(max_bytes)
-        return message
-
-    return counting
-
-
 async def sent_bundle(request: Request) -> object:
     """The body as parsed JSON, read within the size limit; refusals name what is wrong."""
     if presented_token(request) is None:
@@ -72,7 +57,7 @@ async def sent_bundle(request: Request) -> object:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise BundleTooLarge(max_bytes)
-    body = await Request(request.scope, _counted(request.receive, max_bytes)).body()
+    body = await Request(request.scope, counted(request.receive, max_bytes, lambda: BundleTooLarge(max_bytes))).body()
     try:
         return json.loads(body)
     except (ValueError, RecursionError) as error:
