@@ -143,3 +143,15 @@ def test_synthea_shaped_orders_one_per_cycle_are_read_as_the_dose_days(db_sessio
     assert report.inferred.confidence_label == "high"
     assert any("orders' dates" in line for line in report.inferred.evidence)
     assert report.mrn == "5d3f0c56-2a5e-4d4c-9e4f-0f3b8c1a7e21"
+
+
+def test_endocrine_therapy_alone_imports_the_patient_without_a_course(db_session, world):
+    bundle = _bundle("synthea-28f36cfa-paclitaxel.json")
+    bundle["entry"] = [e for e in bundle["entry"] if "Paclitaxel" not in json.dumps(e)]  # tamoxifen is left
+
+    report = import_bundle(db_session, world.actor(Role.COORDINATOR), bundle, KNOWLEDGE, at=NOW)
+
+    assert report.created["patients"] == 1
+    assert report.created["courses"] == 0
+    (warning,) = [i for i in report.issues if i.code == "no_chemotherapy"]
+    assert "Tamoxifen 10 MG Oral Tablet" in warning.message

@@ -80,7 +80,12 @@ def _infer(read: ImportRead, knowledge: Knowledge, today: date, report: ImportRe
     if by_name:
         inferred = replace(inferred, evidence=(*inferred.evidence, "Recognised by name only (no RxNorm or exohair "
                                                f"code we know): {', '.join(by_name)}."))  # fmt: skip
-    if not inferred.matched:
+    in_regimens = {dose.agent_id for r in knowledge.regimens for phase in r.phases for dose in phase.agents}
+    if not any(d.agent.agent_id in in_regimens for d in read.drugs):  # endocrine therapy alone: no chemotherapy
+        only = ", ".join(sorted({d.agent.said for d in read.drugs}))
+        message = f"No drug of a chemotherapy regimen in the bundle (only {only}): the record comes without a course."
+        report.issues.append(EntryIssue(Severity.WARNING, None, "", message, "no_chemotherapy"))
+    elif not inferred.matched:
         report.issues.append(EntryIssue(Severity.ERROR, None, "", "No regimen matched the chemotherapy: "
                                         + " ".join(inferred.evidence), "no_regimen"))  # fmt: skip
     elif inferred.confidence_label == "low":
