@@ -96,7 +96,8 @@ def _infer(read: ImportRead, knowledge: Knowledge, today: date, report: ImportRe
 
 
 def _same_person(session: Session, actor: Actor, read: ImportRead, report: ImportReport) -> None:
-    """An MRN on file with another birth date is another person, or a typing error: either way not an update."""
+    """An MRN on file with another birth date is another person, or a typing error: either way not an update. The
+    answer does not say the birth date on file (nothing of that record is disclosed)."""
     found = patients.by_mrn(session, actor.clinic_id, read.patient.mrn)
     if found is not None and found.date_of_birth != read.patient.date_of_birth:
         entry = read.patient.entry
@@ -105,8 +106,7 @@ def _same_person(session: Session, actor: Actor, read: ImportRead, report: Impor
                 Severity.ERROR,
                 entry.index,
                 entry.where,
-                f"MRN {read.patient.mrn} is on file "
-                f"for a patient born {found.date_of_birth.isoformat()}, not "
+                f"MRN {read.patient.mrn} is on file for a patient with another birth date than "
                 f"{read.patient.date_of_birth.isoformat()}; check the MRN.",
                 "mrn_mismatch",
             )
