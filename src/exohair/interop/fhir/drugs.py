@@ -27,6 +27,7 @@ class DrugCatalogue:
     by_rxnorm: dict[str, str]
     by_id: dict[str, str]
     phrases: tuple[tuple[tuple[str, ...], str], ...]  # (words of a name or synonym, agent id), longest first
+    words: dict[str, frozenset[str]]  # agent id -> every word of its labels ("nab-paclitaxel" holds "paclitaxel")
 
     @classmethod
     def of(cls, agents: Sequence[Agent]) -> DrugCatalogue:
@@ -37,7 +38,9 @@ class DrugCatalogue:
                 if words:
                     phrases.setdefault(words, agent.id)
         ordered = tuple(sorted(phrases.items(), key=lambda item: -len(item[0])))
-        return cls({c.code: a.id for a in agents for c in a.rxnorm}, {label_key(a.id): a.id for a in agents}, ordered)
+        vocabulary = {a.id: frozenset(w for p, owner in phrases.items() if owner == a.id for w in p) for a in agents}
+        return cls({c.code: a.id for a in agents for c in a.rxnorm}, {label_key(a.id): a.id for a in agents}, ordered,
+                   vocabulary)  # fmt: skip
 
     def recognise(self, concept: object) -> Recognised | str | None:
         """The agent the concept names, None if it names none we know, or a sentence if it names several."""
@@ -49,9 +52,16 @@ class DrugCatalogue:
             if system == codes.AGENT and label_key(code) in self.by_id:
                 return Recognised(self.by_id[label_key(code)], "exohair", said)
         found = self._by_name(said.casefold())
+        # "Abraxane (paclitaxel protein-bound)" names nab-paclitaxel twice over, not nab-paclitaxel and paclitaxel:
+        # an agent whose own name is part of another found agent's labels is that agent's variant, not a second drug.
+        found = {a for a in found if not any(b != a and self._names_in(a, b) for b in found)}
         if len(found) > 1:
             return f"'{said}' names several agents ({', '.join(sorted(found))}); a combination product is not read."
         return Recognised(found.pop(), "name", said) if found else None
+
+    def _names_in(self, agent: str, other: str) -> bool:
+        own = {p for p, owner in self.phrases if owner == agent}
+        return any(set(p) <= self.words[other] for p in own)
 
     def _by_name(self, text: str) -> set[str]:
         words = _WORD.findall(text)
