@@ -42,7 +42,8 @@ def demo(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[Session]:
 
 
 def _candidates(session: Session) -> list[Patient]:
-    """Patients in chemotherapy today, with a delay already given, sessions performed and assessments on file."""
+    """Patients in chemotherapy today with a delay already given or a session cancelled, sessions performed and
+    assessments on file."""
     found = []
     clinic_day = NOW.date()  # the demo clinic's time zone is UTC here
     for course in session.scalars(select(ChemoCourse).where(ChemoCourse.status == "active")):
@@ -51,11 +52,12 @@ def _candidates(session: Session) -> list[Patient]:
             continue
         records = session.scalars(select(InfusionRecord).where(InfusionRecord.course_id == course.id)).all()
         dated = {(i.cycle, i.day): i.date for i in calendar.infusions}
-        if not any(r.delay_days > 0 for r in records) or any(dated[(r.cycle, r.day)] > clinic_day for r in records):
+        if any(dated[(r.cycle, r.day)] > clinic_day for r in records):
             continue  # a delay still to come is not in an export (administrations stop at today)
         sessions = plans.sessions_of_course(session, course.clinic_id, course.id)
         assessed = session.scalars(select(Assessment).where(Assessment.patient_id == course.patient_id)).all()
-        if any(s.status == "performed" for s in sessions) and assessed:
+        eventful = any(r.delay_days > 0 for r in records) or any(s.status == "cancelled" for s in sessions)
+        if eventful and any(s.status == "performed" for s in sessions) and assessed:
             found.append(session.get_one(Patient, course.patient_id))
     return sorted(found, key=lambda p: p.mrn)
 
@@ -123,26 +125,32 @@ def _chart(session: Session, patient: Patient) -> dict[str, object]:
     }
 
 
-def test_a_demo_patient_in_chemotherapy_comes_back_field_by_field(demo: Session):
+def test_demo_patients_in_chemotherapy_come_back_field_by_field(demo: Session):
     candidates = _candidates(demo)
-    assert candidates, "the demo clinic should hold a patient in chemotherapy with a delay, sessions and assessments"
-    patient = candidates[0]
-    before = _chart(demo, patient)
-    bundle = operator_bundle(demo, patient, KNOWLEDGE, at=NOW)
+    assert len(candidates) >= 3, (
+        "the demo clinic should hold patients in chemotherapy with delays, sessions, assessments"
+    )
     actor = _second_clinic(demo)
+    kinds: set[str] = set()
+    for patient in candidates:
+        before = _chart(demo, patient)
+        bundle = operator_bundle(demo, patient, KNOWLEDGE, at=NOW)
 
-    report = import_bundle(demo, actor, bundle, KNOWLEDGE, at=NOW)
-    demo.commit()
+        report = import_bundle(demo, actor, bundle, KNOWLEDGE, at=NOW)
+        demo.commit()
 
-    assert not [i for i in report.issues if i.severity.value == "error"], report.issues
-    assert report.inferred is not None
-    assert report.inferred.confidence > 0.5  # two doses and a delay in: the bundle's own regimen code decides
-    imported = demo.scalars(select(Patient).where(Patient.clinic_id == actor.clinic_id, Patient.mrn == patient.mrn))
-    after = _chart(demo, imported.one())
-    for part, value in before.items():
-        assert after[part] == value, part
-    assert report.created["sessions_restored"] == len(before["sessions"])  # type: ignore[arg-type]
-    assert report.created["assessments"] == len(before["assessments"])  # type: ignore[arg-type]
+        assert not [i for i in report.issues if i.severity.value == "error"], (patient.mrn, report.issues)
+        assert report.inferred is not None
+        assert report.inferred.confidence > 0.5, patient.mrn  # the bundle's own regimen code decides close calls
+        imported = demo.scalars(select(Patient).where(Patient.clinic_id == actor.clinic_id, Patient.mrn == patient.mrn))
+        after = _chart(demo, imported.one())
+        for part, value in before.items():
+            assert after[part] == value, (patient.mrn, part)
+        assert report.created["sessions_restored"] == len(before["sessions"])  # type: ignore[arg-type]
+        assert report.created["assessments"] == len(before["assessments"])  # type: ignore[arg-type]
+        kinds |= {row[2] for row in before["sessions"]}  # type: ignore[attr-defined]
+        kinds |= {"delayed"} if report.recorded else set()
+    assert kinds >= {"performed", "cancelled", "planned", "delayed"}  # every kind of history went through
 
 
 def test_every_patient_the_demo_has_in_chemotherapy_infers_her_own_regimen(demo: Session):

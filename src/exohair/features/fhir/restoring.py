@@ -70,8 +70,7 @@ def restore_session(
         row.status, row.performed_on, row.product_lot_id = "performed", facts.day, lot.id
         row.dose_ml, row.scalp_sites, row.override_reason = facts.dose_ml, list(facts.sites), facts.override_reason
         row.gate_result = {"passed": None, "checked": [], "reasons": [], "imported": IMPORTED}
-        if facts.day is not None:
-            row.planned_on = row.planned_on or facts.day
+        row.planned_on = facts.day or row.planned_on  # the export gives the day it was done, not the day planned
         row.dose_particles = facts.dose_ml * lot.particles_per_ml if facts.dose_ml and lot.particles_per_ml else None
         row.dose_protein_ug = facts.dose_ml * lot.protein_ug_per_ml if facts.dose_ml and lot.protein_ug_per_ml \
             else None  # fmt: skip
