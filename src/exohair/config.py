@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     photo_dir: Path = Path("var/photos")
     # The largest photo accepted, in bytes: a phone's full-resolution JPEG or HEIC is 2-8 MB.
     max_photo_bytes: int = 15 * 1024 * 1024
+    # The largest FHIR Bundle accepted for import, in bytes: one patient's whole Synthea record is 1-5 MB.
+    max_fhir_bytes: int = 20 * 1024 * 1024
     # The clinic's IANA time zone: dates of care are calendar dates there.
     timezone: str = "UTC"
 

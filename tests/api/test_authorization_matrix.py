@@ -213,6 +213,23 @@ def _new_patient(_records: Records, _chart: Chart) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _patient_bundle() -> dict[str, Any]:
+    patient = {
+        "resourceType": "Patient",
+        "id": uuid.uuid4().hex,
+        "gender": "female",
+        "birthDate": "1980-01-01",
+        "name": [{"family": "Imported", "given": ["Ina"]}],
+        "identifier": [
+            {
+                "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR"}]},
+                "value": f"F-{uuid.uuid4().hex[:8]}",
+            }
+        ],
+    }
+    return {"resourceType": "Bundle", "type": "collection", "entry": [{"fullUrl": "urn:uuid:p", "resource": patient}]}
+
+
 ROUTES: list[RouteRule] = [
     RouteRule("GET", "/api/v1/patients", READERS | {P}, patient_data=False),
     RouteRule("POST", "/api/v1/patients", frozenset({CO, CL}), _new_patient, patient_data=False),
@@ -412,6 +429,8 @@ ROUTES: list[RouteRule] = [
     ),
     # FHIR: the whole episode, clinical records included, so the staff readers only
     RouteRule("GET", "/api/v1/patients/{patient_id}/$everything", READERS),
+    # FHIR import: a new patient's record from another system (her own record, so no one else's is touched)
+    RouteRule("POST", "/api/v1/fhir/import", frozenset({CO, CL}), lambda r, c: _patient_bundle(), patient_data=False),
     # Sites: names of the clinic's places, read by all (forms offer them), kept by the admin
     RouteRule("GET", "/api/v1/sites", frozenset(ROLES), patient_data=False),
     RouteRule(

@@ -9,9 +9,10 @@ from pathlib import Path
 import typer
 
 from exohair.cli.console import fail, knowledge, out
+from exohair.cli.fhir_report import show_issues, show_report
 from exohair.config import get_settings
 
-fhir = typer.Typer(help="FHIR R4 (4.0.1): export a patient's episode, or the clinic's patients in bulk.",
+fhir = typer.Typer(help="FHIR R4 (4.0.1): export a patient's episode or the clinic's patients; import a patient.",
                    no_args_is_help=True)  # fmt: skip
 
 
@@ -59,3 +60,53 @@ def export_command(
         (out_path / f"{kind}.ndjson").write_text("\n".join(lines) + "\n", encoding="utf-8")
     patients = len(by_type.get("Patient", []))
     out.print(f"Wrote {len(by_type)} NDJSON files to {out_path} ({patients} patients).")
+
+
+@fhir.command("import")
+def import_command(
+    file: Path = typer.Argument(..., help="A FHIR R4 Bundle (transaction or collection) of one patient, as JSON."),
+    account: str = typer.Option(..., "--as", help="E-mail of the coordinator or clinician the import is made by."),
+    accept_partial: bool = typer.Option(False, "--accept-partial", help="Import what can be used; leave out the rest."),
+    preview: bool = typer.Option(False, "--preview", help="Say what would be imported, and write nothing."),
+    clinic: str | None = typer.Option(None, "--clinic", help="Clinic name (needed when there are several)."),
+) -> None:
+    """Import a patient and her chemotherapy from a FHIR R4 Bundle; the regimen is inferred from drugs and dates."""
+    from sqlalchemy import inspect
+
+    from exohair.db.engine import make_engine, make_sessions
+    from exohair.domain.access import Actor, Role
+    from exohair.domain.errors import DomainError
+    from exohair.domain.import_issues import ImportRefused
+    from exohair.features.accounts.service import choose_clinic, find_user
+    from exohair.features.clinic_settings.knowledge import clinic_knowledge
+    from exohair.features.fhir.importing import import_bundle
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise typer.BadParameter(f"cannot read {file}: {error}", param_hint="FILE") from None
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        fail(f"{file} is not JSON ({error}), so it cannot be a FHIR Bundle. Nothing was imported.")
+    engine = make_engine(get_settings().database_url)
+    if not inspect(engine).has_table("clinics"):
+        fail("The database has no tables yet: run `exohair db upgrade` first.")
+    with make_sessions(engine)() as session:
+        try:
+            home = choose_clinic(session, clinic)
+            user = find_user(session, home, account)
+            actor = Actor(user.id, user.clinic_id, Role(user.role), user.patient_id, "cli")
+            report = import_bundle(session, actor, data, clinic_knowledge(session, home.id, knowledge()),
+                                   at=datetime.now(UTC), accept_partial=accept_partial, preview=preview)  # fmt: skip
+        except ImportRefused as refused:
+            session.rollback()
+            show_issues(refused.issues, to_stderr=True)
+            hint = " Run again with --accept-partial to import the rest." if refused.partial_possible else ""
+            fail(f"{refused.message}{hint}")
+        except DomainError as error:
+            session.rollback()
+            fail(error.message)
+        if not preview:
+            session.commit()
+    show_report(report.as_json())

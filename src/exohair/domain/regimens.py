@@ -30,6 +30,17 @@ class NadirWindow:
 
 
 @dataclass(frozen=True, slots=True)
+class DrugCode:
+    """An RxNorm concept that names this agent: the ingredient itself (term type IN) or a clinical drug made of it
+    alone (SCD, e.g. "10 ML Doxorubicin Hydrochloride 2 MG/ML Injection", as EHRs and Synthea code orders)."""
+
+    code: str
+    display: str
+    term_type: str  # "IN" or "SCD"
+    basis: Basis
+
+
+@dataclass(frozen=True, slots=True)
 class Agent:
     id: str
     name: str
@@ -39,6 +50,7 @@ class Agent:
     cia_risk_basis: Basis
     incidence: Sourced | None  # any-grade alopecia, fraction 0..1, where known
     nadir: NadirWindow | None  # None for agents that are not myelosuppressive (e.g. trastuzumab)
+    rxnorm: tuple[DrugCode, ...] = ()  # how FHIR imports recognise the agent (interop/fhir/reading.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,10 @@ class ScalpView(StrEnum):
     OCCIPITAL = "occipital"
 
 
+# Where on the scalp a session's injections go (finer than the photo views, and the whole scalp).
+SCALP_SITES = ("vertex", "frontal", "left_temporal", "right_temporal", "occipital", "crown", "whole_scalp")
+
+
 @dataclass(frozen=True, slots=True)
 class DeanScore:
     score: int

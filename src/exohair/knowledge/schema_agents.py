@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Annotated, Literal
 
-from exohair.domain.regimens import Agent, CiaRisk
+from pydantic import BaseModel, Field, StringConstraints
+
+from exohair.domain.regimens import Agent, CiaRisk, DrugCode
 from exohair.knowledge.schema_common import (
     MODEL_CONFIG,
     EntryId,
@@ -23,6 +25,17 @@ class CiaRiskModel(SourcedModel):
     level: CiaRisk
 
 
+class RxNormModel(SourcedModel):
+    """An RxNorm concept for the agent, with where the code was read (RxNav is the primary source)."""
+
+    code: Annotated[str, StringConstraints(pattern=r"^[0-9]{1,9}$")]
+    display: Text
+    tty: Literal["IN", "SCD"]
+
+    def to_domain(self) -> DrugCode:
+        return DrugCode(self.code, self.display, self.tty, self.basis())
+
+
 class AgentEntry(BaseModel):
     model_config = MODEL_CONFIG
 
@@ -33,6 +46,7 @@ class AgentEntry(BaseModel):
     cia_risk: CiaRiskModel
     incidence: SourcedFractionModel | None  # required key: null says "the reference has no number"
     nadir: NadirModel | None  # required key: null says "not myelosuppressive"
+    rxnorm: list[RxNormModel] = Field(default_factory=list)
 
     def to_domain(self) -> Agent:
         return Agent(
@@ -44,6 +58,7 @@ class AgentEntry(BaseModel):
             cia_risk_basis=self.cia_risk.basis(),
             incidence=self.incidence.to_domain() if self.incidence else None,
             nadir=self.nadir.to_domain() if self.nadir else None,
+            rxnorm=tuple(code.to_domain() for code in self.rxnorm),
         )
 
 

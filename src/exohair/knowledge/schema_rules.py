@@ -94,12 +94,22 @@ def _gate_problems(model: GatesFile) -> Iterator[Problem]:
         yield Problem(("contraindications",), f"missing required code(s): {', '.join(missing)}")
 
 
+def _rxnorm_problems(model: AgentsFile) -> Iterator[Problem]:
+    """An RxNorm code names one agent: a FHIR import reads the drug by it, and two owners would be a guess."""
+    owner: dict[str, str] = {}
+    for index, agent in enumerate(model.agents):
+        for k, code in enumerate(agent.rxnorm):
+            if owner.setdefault(code.code, agent.id) != agent.id:
+                yield Problem(("agents", index, "rxnorm", k, "code"),
+                              f"RxNorm {code.code} already names agent '{owner[code.code]}'")  # fmt: skip
+
+
 def file_problems(model: BaseModel) -> list[Problem]:
     """Rules within one file (its own schema already passed)."""
     if isinstance(model, RegimensFile):
         return list(_regimen_problems(model))
     if isinstance(model, AgentsFile):
-        return list(_names("agents", model.agents))
+        return [*_names("agents", model.agents), *_rxnorm_problems(model)]
     if isinstance(model, ProtocolsFile):
         return list(_protocol_problems(model))
     if isinstance(model, GatesFile):

@@ -29,6 +29,7 @@ from exohair.web.api import (
     clearances,
     consent,
     fhir,
+    fhir_import,
     labs,
     patients,
     photos,
@@ -133,6 +134,7 @@ def create_app(
     app.state.knowledge_texts = texts
     app.state.photo_store = photo_store or LocalPhotoStore(settings.photo_dir)
     app.state.max_photo_bytes = settings.max_photo_bytes
+    app.state.max_fhir_bytes = settings.max_fhir_bytes
     app.state.clock = clock or (lambda: datetime.now(UTC))
     problems.install(app, page_error=errors.page_error)
     problems.document(app)
@@ -156,6 +158,7 @@ def create_app(
         billing,
         sites,
         fhir,
+        fhir_import,
     )
     for module in routers:
         app.include_router(module.router, prefix=API, responses=problems.RESPONSES, dependencies=guarded)

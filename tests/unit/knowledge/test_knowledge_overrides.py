@@ -123,6 +123,19 @@ def test_it_refuses_an_override_with_a_duplicate_id(tmp_path: Path) -> None:
     assert loaded.knowledge.regimen("dd-ac").id == "dd-ac"
 
 
+def test_it_refuses_an_agents_override_that_gives_one_rxnorm_code_to_two_agents(tmp_path: Path) -> None:
+    agents = shipped_document("agents.yaml")
+    epirubicin = next(a for a in agents["agents"] if a["id"] == "epirubicin")
+    epirubicin["rxnorm"][0]["code"] = "3639"  # doxorubicin's ingredient code
+    write(tmp_path, "agents.yaml", agents)
+
+    loaded = load_knowledge(tmp_path)
+
+    (refusal,) = loaded.refusals
+    assert "rxnorm[0].code: RxNorm 3639 already names agent 'doxorubicin'" in refusal
+    assert loaded.knowledge.agent("epirubicin").rxnorm[0].code == "3995"  # the shipped file stays in force
+
+
 def test_it_refuses_an_agents_override_that_drops_an_agent_the_shipped_regimens_use(tmp_path: Path) -> None:
     agents = shipped_document("agents.yaml")
     agents["agents"] = [a for a in agents["agents"] if a["id"] != "epirubicin"]
@@ -138,7 +151,9 @@ def test_it_refuses_an_agents_override_that_drops_an_agent_the_shipped_regimens_
 
 def test_it_accepts_agents_and_regimens_overrides_that_only_work_together(tmp_path: Path) -> None:
     agents = shipped_document("agents.yaml")
-    new_agent = dict(agents["agents"][0], id="liposomal-doxorubicin", name="Liposomal doxorubicin", synonyms=[])
+    # A drug of its own: doxorubicin's RxNorm codes stay doxorubicin's (a code names one agent)
+    new_agent = dict(agents["agents"][0], id="liposomal-doxorubicin", name="Liposomal doxorubicin", synonyms=[],
+                     rxnorm=[])  # fmt: skip
     agents["agents"].append(new_agent)
     regimens = shipped_document("regimens.yaml")
     regimens["regimens"][0]["phases"][0]["agents"][0]["agent"] = "liposomal-doxorubicin"

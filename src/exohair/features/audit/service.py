@@ -87,6 +87,21 @@ def dry_run(session: Session) -> Iterator[None]:
         session.expire_all()  # rows the rolled-back work touched are reloaded on next use
 
 
+@contextmanager
+def undo_on_error(session: Session) -> Iterator[None]:
+    """Run one step so that, if it raises, what it wrote is undone, its queued audit entries with it; the caller
+    decides whether the error stops everything (an import that accepts a partial result carries on)."""
+    pending = list(session.info.get(_PENDING, []))
+    savepoint = session.begin_nested()
+    try:
+        yield
+    except BaseException:
+        savepoint.rollback()
+        session.info[_PENDING] = pending
+        raise
+    savepoint.commit()
+
+
 def seal_pending(session: Session) -> int:
     """Link the queued entries to the head of the chain and insert them. Runs before every commit.
 

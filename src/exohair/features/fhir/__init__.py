@@ -1,1 +1,2 @@
-"""FHIR R4 export of a patient's episode (and, later, import of a chemotherapy from an EHR)."""
+"""FHIR R4: export of a patient's episode (service.py), and import of a patient and her chemotherapy from a Bundle
+(importing.py, restoring.py)."""

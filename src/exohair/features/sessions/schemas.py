@@ -7,9 +7,8 @@ from datetime import date
 
 from pydantic import ConfigDict, Field, field_validator
 
+from exohair.domain.scales import SCALP_SITES
 from exohair.features.input_model import InputModel
-
-SCALP_SITES = ("vertex", "frontal", "left_temporal", "right_temporal", "occipital", "crown", "whole_scalp")
 
 
 class PerformIn(InputModel):

@@ -63,11 +63,18 @@ def chemotherapy(
     agent_names: Mapping[str, str],
     today: date,
 ) -> list[Resource]:
-    """One MedicationRequest per agent of the regimen, then one MedicationAdministration per agent per dose day."""
+    """One MedicationRequest per agent of the regimen (its timing starting on the agent's first dose day, so an
+    import can date a course not begun yet), then one MedicationAdministration per agent per dose day."""
     regimen = full.regimen
     regimen_code = {"coding": [coding(codes.REGIMEN, regimen.id, regimen.name)], "text": regimen.name}
     ended = course.status != "active"
     requests: dict[str, Resource] = {}
+    agents_of_phase = {phase.name: phase.agents for phase in regimen.phases}
+    first_dose: dict[str, str] = {}  # agent -> the first day it is given on the calendar: where the order starts
+    for infusion in full.calendar.infusions:
+        for dose in agents_of_phase.get(infusion.phase, ()):
+            if infusion.day in dose.days and infusion.status is not InfusionStatus.SKIPPED:
+                first_dose.setdefault(dose.agent_id, infusion.date.isoformat())
     for phase in regimen.phases:
         for dose in phase.agents:
             if dose.agent_id in requests:
@@ -84,8 +91,10 @@ def chemotherapy(
                 "reasonReference": [ref(cancer)],
                 "dosageInstruction": [_dosage(dose.dose, dose.unit, dose.route, phase.name)],
             }
+            if dose.agent_id in first_dose:
+                starts = {"repeat": {"boundsPeriod": {"start": first_dose[dose.agent_id]}}}
+                requests[dose.agent_id]["dosageInstruction"][0]["timing"] = starts
     administrations = []
-    agents_of_phase = {phase.name: phase.agents for phase in regimen.phases}
     for infusion in full.calendar.infusions:
         if infusion.date > today:
             continue  # still to come: part of the request, not yet an administration

@@ -15,6 +15,7 @@ the request body is described in the OpenAPI schema by hand instead (REQUEST_BOD
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
@@ -77,7 +78,9 @@ class SentPhoto:
     data: bytes  # at most the photo limit
 
 
-def _counted(receive: Receive, most: int, max_bytes: int) -> Receive:
+def counted(receive: Receive, most: int, too_large: Callable[[], Exception]) -> Receive:
+    """`receive`, raising `too_large()` as soon as more than `most` bytes of body have arrived (a chunked upload
+    declares no length to refuse up front)."""
     received = 0
 
     async def counting() -> Message:
@@ -86,7 +89,7 @@ def _counted(receive: Receive, most: int, max_bytes: int) -> Receive:
         if message["type"] == "http.request":
             received += len(message.get("body", b""))
             if received > most:
-                raise PhotoTooLarge(max_bytes)
+                raise too_large()
         return message
 
     return counting
@@ -100,9 +103,9 @@ async def sent_photo(request: Request) -> SentPhoto:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > most:
         raise PhotoTooLarge(max_bytes)
-    counted = Request(request.scope, _counted(request.receive, most, max_bytes))
+    counted_request = Request(request.scope, counted(request.receive, most, lambda: PhotoTooLarge(max_bytes)))
     try:
-        form = await counted.form(max_files=1, max_fields=MAX_FIELDS)
+        form = await counted_request.form(max_files=1, max_fields=MAX_FIELDS)
     except HTTPException as malformed:  # Starlette's answer to a body that is not valid multipart (400)
         raise RequestValidationError([{"loc": ("body",), "msg": str(malformed.detail), "type": "multipart"}]) from None
     try:

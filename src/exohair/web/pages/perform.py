@@ -13,13 +13,14 @@ from fastapi.responses import RedirectResponse, Response
 from exohair.domain.access import ROLE_PERMISSIONS, Permission
 from exohair.domain.errors import DomainError
 from exohair.domain.safety import GateReason, GateRefused, GateResult
+from exohair.domain.scales import SCALP_SITES
 from exohair.features.adverse_events import service as adverse_events
 from exohair.features.adverse_events.schemas import AdverseEventIn
 from exohair.features.labs import service as labs
 from exohair.features.patients import service as patients
 from exohair.features.products import service as products
 from exohair.features.sessions import service as sessions
-from exohair.features.sessions.schemas import SCALP_SITES, PerformIn
+from exohair.features.sessions.schemas import PerformIn
 from exohair.web.deps import Ctx, Signed
 from exohair.web.pages.forms import form_refusal, parse, posted_form
 from exohair.web.pages.rendering import clinic_today, render
