@@ -48,6 +48,9 @@ class Permission(StrEnum):
     MANAGE_CLINIC = "manage_clinic"  # closed days, consent document version
     READ_ANALYTICS = "read_analytics"  # the registry report: aggregates of patients with registry consent
     READ_RESEARCH_DATA = "read_research_data"  # the de-identified registry, one pseudonymous row per patient
+    # Every patient's record at once (FHIR bulk export): for the roles that keep the records, not those that only
+    # read them; a copy of the whole clinic is records management (an EHR feed, a move), not one patient's care.
+    EXPORT_CLINIC = "export_clinic"
 
 
 _P = Permission
@@ -69,6 +72,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _P.MANAGE_BILLING,
         _P.READ_PRODUCTS,
         _P.MANAGE_PRODUCTS,
+        _P.EXPORT_CLINIC,
     },
     Role.CLINICIAN: _STAFF_READ
     | {
@@ -84,6 +88,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _P.RECORD_CONSENT,
         _P.READ_PRODUCTS,
         _P.MANAGE_PRODUCTS,
+        _P.EXPORT_CLINIC,
     },
     Role.ONCOLOGIST: _STAFF_READ | {_P.DECIDE_CLEARANCE},
     # Their own record only (see may_see_patient): plan, calendar, costs, consent. Not labs or clinical notes,

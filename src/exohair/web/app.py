@@ -28,6 +28,7 @@ from exohair.web.api import (
     clearances,
     consent,
     fhir,
+    fhir_bulk,
     labs,
     patients,
     photos,
@@ -136,6 +137,7 @@ def create_app(
         billing,
         sites,
         fhir,
+        fhir_bulk,
     )
     for module in routers:
         api.include_router(module.router)

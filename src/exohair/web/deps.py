@@ -88,6 +88,12 @@ def _slots(sessions: sessionmaker[Session]) -> asyncio.Semaphore:
     return found
 
 
+def db_slot(sessions: sessionmaker[Session]) -> asyncio.Semaphore:
+    """The worker's database slots, for work a route goes on doing after it has returned (a streamed answer opens
+    a session per part, each inside a slot, so a long export takes turns with the other requests)."""
+    return _slots(sessions)
+
+
 DbSession = Annotated[Session, Depends(db_session)]
 
 
@@ -175,3 +181,15 @@ def unauthenticated() -> HTTPException:
 
 
 Signed = Annotated[Ctx, Depends(signed_in)]
+
+
+async def signed_in_briefly(
+    request: Request, session: Annotated[Session, Depends(db_session, scope="function")]
+) -> Ctx:
+    return await signed_in(request, session)
+
+
+# For a route whose answer streams on after it returns (the FHIR bulk export): its session, and the database slot
+# that comes with it, are given back as soon as the route returns, not when the last byte is sent, so the stream
+# can take slots of its own a part at a time (`db_slot`) instead of holding one for its whole length.
+SignedBriefly = Annotated[Ctx, Depends(signed_in_briefly, scope="function")]
