@@ -3,11 +3,13 @@ itself the way a calendar app does, so a moved session updates in place and a ca
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 
+from exohair.db.models import TherapySession
 from exohair.domain.access import Role
 
 COURSE = {"regimen": "ac-t", "first_infusion": "2027-03-15", "protocol": "priming-in-cycle-regrowth"}
@@ -181,3 +183,15 @@ def test_an_event_never_changed_is_stamped_when_it_was_planned(api):
     now = datetime.now(UTC)
     assert all(now - timedelta(minutes=5) < stamp <= now for stamp in stamps)
     assert _calendar(api) == events  # read twice, the same file: nothing changed, nothing to update
+
+
+def test_a_session_left_without_a_valid_day_is_cancelled_where_the_calendar_had_it(api):
+    _start(api)
+    before = _calendar(api)
+    row = api.session.get(TherapySession, uuid.UUID(_sessions(api)["regrowth-2"]["id"]))
+    row.planned_on = None  # what a re-plan writes when the session's window has no valid day left
+    api.session.commit()
+    after = _calendar(api)
+    uid = _uid_of(after, "regrowth-2")
+    assert (after[uid].status, after[uid].day, after[uid].sequence) == ("CANCELLED", before[uid].day, 1)
+    assert uid not in _apply(before, after)

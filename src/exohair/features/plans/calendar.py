@@ -34,23 +34,40 @@ def patient_calendar(
     """The patient's current plan as iCalendar; the read is authorised and audited as a read of the plan."""
     stored = current_plan(session, actor, patient_id, knowledge, at=at)
     course, full = stored.course, stored.full
-    events = [*_sessions(session, course), *_assessments(session, course, stored.version, full, at=at)]
+    versions = list(reversed(repository.versions(session, course.clinic_id, course.id)))  # oldest first
+    events = [*_sessions(session, course, versions), *_assessments(versions, stored.version, full, at=at)]
     if infusions:
         events += _infusions(session, knowledge, course, full)
     return ical.events_to_ics(ical.calendar_name(full), events, stamp=stored.version.created_at)
 
 
-def _sessions(session: Session, course: ChemoCourse) -> Iterator[ical.CalendarEvent]:
+def _sessions(session: Session, course: ChemoCourse, versions: list[PlanVersion]) -> Iterator[ical.CalendarEvent]:
     rows = repository.sessions_of_course(session, course.clinic_id, course.id)
+    dated_before = _last_dates(versions)
     for row in sorted(rows, key=lambda r: (r.planned_on or date.min, r.key)):
         day = row.performed_on if row.status == "performed" else row.planned_on
+        withdrawn = row.status == "cancelled"
         if day is None:
-            continue  # the planner found no valid day: the plan lists it as a problem, the calendar cannot
+            # No valid day now. If a plan had given it one, a calendar app holds it there: cancel that event
+            # (a later plan that finds it a day again revises it once more). Never dated: not in any calendar.
+            day, withdrawn = dated_before.get(row.key), True
+            if day is None:
+                continue
         text = ical.PERFORMED_TEXT if row.status == "performed" else ical.SESSION_TEXT
         yield ical.CalendarEvent(
             ical.session_uid(row.key, str(course.id)), day, row.label.capitalize(), text,
-            sequence=_revisions(row), stamp=row.updated_at, cancelled=row.status == "cancelled",
+            sequence=_revisions(row), stamp=row.updated_at, cancelled=withdrawn,
         )  # fmt: skip
+
+
+def _last_dates(versions: list[PlanVersion]) -> dict[str, date]:
+    """Each session's latest planned day in the plan versions that gave it one."""
+    found: dict[str, date] = {}
+    for version in versions:
+        for placed in version.sessions:
+            if placed.get("date"):
+                found[placed["key"]] = date.fromisoformat(placed["date"])
+    return found
 
 
 def _revisions(row: TherapySession) -> int:
@@ -58,12 +75,13 @@ def _revisions(row: TherapySession) -> int:
 
 
 def _assessments(
-    session: Session, course: ChemoCourse, current: PlanVersion, full: FullPlan, *, at: datetime
+    versions: list[PlanVersion], current: PlanVersion, full: FullPlan, *, at: datetime
 ) -> Iterator[ical.CalendarEvent]:
+    course = str(current.course_id)
     snapshots: list[Snapshot[str]] = [
         snapshot_of(((a["label"], date.fromisoformat(a["date"])) for a in version.assessments), version.created_at,
                     version.planned_from)
-        for version in reversed(repository.versions(session, course.clinic_id, course.id))
+        for version in versions
         if version.assessments is not None
     ]  # fmt: skip
     # The plan as shown now: the same as the current version placed, unless a day has closed since.
@@ -72,7 +90,7 @@ def _assessments(
         if state.status is EventStatus.PASSED:
             continue  # before the plan's first day: the plan no longer shows it, nor does the calendar
         yield ical.CalendarEvent(
-            ical.assessment_uid(label, str(course.id)), state.day, ical.assessment_summary(label),
+            ical.assessment_uid(label, course), state.day, ical.assessment_summary(label),
             ical.ASSESSMENT_TEXT, sequence=state.sequence, stamp=state.changed_at,
             cancelled=state.status is EventStatus.CANCELLED,
         )  # fmt: skip
