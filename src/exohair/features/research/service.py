@@ -118,7 +118,8 @@ def _readme(today: date, rows: dict[str, int], export_format: ExportFormat) -> b
 Patients whose registry consent stands, de-identified: every id is a pseudonym drawn from the clinic's secret
 research key (the same in every export, so exports link to each other and to no record); every date of a patient
 is shifted by her own offset, so intervals within a patient are exact but no date is a real date of care; ages
-are bands. No names, MRNs, dates of birth, exact ages or free text. data_dictionary.csv describes every column.
+are bands. No names, MRNs, dates of birth, exact ages, notes or other free text (the adverse events' CTCAE terms
+are as the clinician typed them: review them before sharing). data_dictionary.csv describes every column.
 
 Pseudonymised data are still personal data under the GDPR: keep this export as such.
 Exosome scalp therapy is investigational; these records are observational and show no established effect.
