@@ -102,6 +102,7 @@ class RouteRule:
     patient_data: bool = True  # audited, and refused to outsiders
     ids: tuple[tuple[str, str], ...] = ()  # path parameter -> Chart field, where the names differ
     multipart: bool = False  # the body goes as form fields beside a photo (`file`), not as JSON
+    clinic_wide: bool = False  # every patient of the caller's clinic: no record id an outsider could try
 
 
 class Records:
@@ -431,6 +432,8 @@ ROUTES: list[RouteRule] = [
     RouteRule("GET", "/api/v1/patients/{patient_id}/$everything", READERS),
     # FHIR import: a new patient's record from another system (her own record, so no one else's is touched)
     RouteRule("POST", "/api/v1/fhir/import", frozenset({CO, CL}), lambda r, c: _patient_bundle(), patient_data=False),
+    # ... and the whole clinic at once: the roles that keep the records, not the oncologist (docs/fhir.md)
+    RouteRule("GET", "/api/v1/fhir/export", frozenset({CO, CL}), clinic_wide=True),
     # Sites: names of the clinic's places, read by all (forms offer them), kept by the admin
     RouteRule("GET", "/api/v1/sites", frozenset(ROLES), patient_data=False),
     RouteRule(
@@ -516,7 +519,7 @@ def test_every_role_on_every_route(api, rule: RouteRule):
         answer = _call(api.as_(role), rule, records, mine)
         if answer.status_code != 403 or answer.json().get("code") != "forbidden":
             problems.append(f"{role.value}: expected 403 forbidden, got {answer.status_code} {answer.text[:200]}")
-    if rule.patient_data:
+    if rule.patient_data and not rule.clinic_wide:  # a clinic-wide route: tests/api/test_fhir_bulk_api.py
         staff = next(role for role in (CL, CO, ON) if role in rule.allowed) if rule.allowed - {P} else None
         outsiders = [("Ada on Bea's chart", api.as_ada(), records.bea)] if P in rule.allowed else []
         if staff is not None:

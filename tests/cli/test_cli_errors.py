@@ -21,6 +21,7 @@ MISTAKES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "malformed_delay": ((*AC, "--delay", "2x7"), ("--delay", "2x7")),
     "delay_of_a_missing_cycle": ((*AC, "--delay", "9:7"), ("Cycle 9", "1 to 4")),
     "unknown_weekday": ((*AC, "--closed", "funday"), ("--closed", "funday")),
+    "infusions_without_a_calendar": ((*AC, "--format", "json", "--infusions"), ("--infusions", "--format ics")),
     "deposit_above_total": (("estimate", "--deposit", "7000", "--total", "6000"), ("deposit",)),
     "apr_not_a_number": (("estimate", "--total", "6000", "--apr", "abc"), ("--apr", "abc")),
     "negative_total": (("estimate", "--total", "-5"), ("--total", "-5")),

@@ -26,24 +26,28 @@ def _events(raw: bytes) -> dict[str, tuple[date, str]]:
 
 @pytest.fixture(scope="module")
 def calendars(run_many, reference_args, tmp_path_factory):
-    """The reference course as iCalendar: written with --out, then on stdout delayed, delayed from cycle 1, skipped."""
+    """The reference course as iCalendar with its infusions: written with --out, then on stdout delayed, delayed
+    from cycle 1, skipped; and without --infusions."""
     out = tmp_path_factory.mktemp("ics") / "plan.ics"
+    ics = ("plan", *reference_args, "--format", "ics", "--infusions")
     commands = [
-        ("plan", *reference_args, "--format", "ics", "--out", str(out)),
-        ("plan", *reference_args, "--format", "ics", "--delay", "2:7"),
-        ("plan", *reference_args, "--format", "ics", "--delay", "1:7"),
-        ("plan", *reference_args, "--format", "ics", "--skip", "16"),
+        (*ics, "--out", str(out)),
+        (*ics, "--delay", "2:7"),
+        (*ics, "--delay", "1:7"),
+        (*ics, "--skip", "16"),
+        ("plan", *reference_args, "--format", "ics"),
     ]
     results = run_many(commands)
     for result in results:
         assert result.code == 0, result.stderr
-    written, delayed, delayed_first, skipped = results
+    written, delayed, delayed_first, skipped, without = results
     assert out.is_file(), written.stdout
     return {
         "plain": out.read_bytes(),
         "delayed": delayed.stdout.encode(),
         "delayed_first": delayed_first.stdout.encode(),
         "skipped": skipped.stdout.encode(),
+        "without_infusions": without.stdout.encode(),
         "written": written,
     }
 
@@ -105,3 +109,10 @@ def test_out_writes_the_calendar_to_the_file_and_not_to_stdout(calendars):
     assert "Wrote" in calendars["written"].shown
     # The same course on stdout (with a delay) holds the same events: --out changed only where it went.
     assert set(_events(calendars["plain"])) == set(_events(calendars["delayed"]))
+
+
+def test_the_infusions_are_in_the_calendar_only_with_infusions(calendars):
+    with_chemo, without = _events(calendars["plain"]), _events(calendars["without_infusions"])
+    assert not any(uid.startswith("infusion-") for uid in without)
+    assert {uid for uid in with_chemo if not uid.startswith("infusion-")} == set(without)
+    assert len(with_chemo) - len(without) == 16

@@ -45,8 +45,8 @@ def expected(path: str, role: Role) -> int:
         return 303  # everyone is sent to where their work is (the researcher to the evidence)
     if path == "/analytics":
         return 200 if role in (*STAFF, R) else 403  # aggregates only: staff and researchers
-    if path == "/analytics/registry.csv":
-        return 200 if role is R else 403  # one row per patient, de-identified: researchers only
+    if path in ("/analytics/registry.csv", "/analytics/research.zip"):
+        return 200 if role is R else 403  # rows per patient, de-identified: researchers only
     if path.startswith("/admin/"):
         return 200 if role is AD else 403  # the clinic's settings: accounts, protocols, tariffs, closed days
     if path.startswith("/my/"):
@@ -75,7 +75,8 @@ PAGES = [
     "/clearances", "CLEARANCE", "SESSION", "DELAY", "/intake",
     "/admin/users", "/admin/knowledge", "/admin/knowledge/protocols.yaml", "/admin/knowledge/tariffs.yaml",
     "/admin/knowledge/consent.yaml", "/admin/knowledge/instruments.yaml", "/admin/closed-days", "/admin/sites",
-    "/analytics", "/analytics/registry.csv", "/my/patients-like-me", "CHART/patients-like-this",
+    "/analytics", "/analytics/registry.csv", "/analytics/research.zip", "/analytics/research.zip?format=redcap",
+    "/my/patients-like-me", "CHART/patients-like-this",
 ]  # fmt: skip
 
 

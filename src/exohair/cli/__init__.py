@@ -7,7 +7,7 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from exohair.cli import accounts, audit, backup, catalogue, db, demo, estimate, fhir, plan, report, serve
+from exohair.cli import accounts, audit, backup, catalogue, db, demo, estimate, fhir, plan, report, research, serve
 from exohair.cli.console import fail
 from exohair.domain.errors import DomainError
 from exohair.knowledge import KnowledgeError
@@ -32,6 +32,7 @@ app.command("backup")(backup.backup_command)
 app.command("serve")(serve.serve_command)
 app.command("report")(report.report_command)
 app.add_typer(fhir.fhir, name="fhir")
+app.add_typer(research.research, name="research")
 app.command("restore")(backup.restore_command)
 
 

@@ -43,8 +43,13 @@ def plan_command(
     anticoagulated: bool = typer.Option(False, "--anticoagulated", help="On a vitamin K antagonist."),
     format: PlanFormat = typer.Option(PlanFormat.table, "--format", help="table, json or ics."),
     output: Path | None = typer.Option(None, "--out", help="Write to this file instead of standard output."),
+    infusions: bool = typer.Option(False, "--infusions", help="With --format ics: add the chemotherapy infusions."),
 ) -> None:
     """Plan the therapy around a chemotherapy course."""
+    if infusions and format is not PlanFormat.ics:
+        raise typer.BadParameter(
+            "--infusions adds events to a calendar: use it with --format ics", param_hint="--infusions"
+        )
     request = build_request(
         regimen=regimen,
         first_infusion=first_infusion,
@@ -60,7 +65,7 @@ def plan_command(
         condition=condition,
         anticoagulated=anticoagulated,
     )
-    _emit(request, format, output)
+    _emit(request, format, output, infusions=infusions)
 
 
 def demo_command() -> None:
@@ -78,7 +83,7 @@ def demo_command() -> None:
     out.print("\nTry: [bold].venv/bin/exohair plan --help[/] and [bold].venv/bin/exohair regimens list[/]")
 
 
-def _emit(request: PlanRequest, format: PlanFormat, output: Path | None) -> None:
+def _emit(request: PlanRequest, format: PlanFormat, output: Path | None, *, infusions: bool = False) -> None:
     kb = knowledge()
     full = make_full_plan(kb, request)
     if format is PlanFormat.table and output is None:
@@ -90,7 +95,7 @@ def _emit(request: PlanRequest, format: PlanFormat, output: Path | None) -> None
         render_plan(full, kb.gates.infusion_buffer_days, page)
         data = page.export_text().encode()
     else:
-        data = _serialise(full, format, dict(kb.versions))
+        data = _serialise(full, format, dict(kb.versions), infusions=infusions)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -102,7 +107,7 @@ def _emit(request: PlanRequest, format: PlanFormat, output: Path | None) -> None
     out.print(f"Wrote {output}")
 
 
-def _serialise(full: FullPlan, format: PlanFormat, versions: dict[str, str]) -> bytes:
+def _serialise(full: FullPlan, format: PlanFormat, versions: dict[str, str], *, infusions: bool) -> bytes:
     if format is PlanFormat.json:
         return (json.dumps(plan_to_json(full, versions), indent=2, ensure_ascii=False) + "\n").encode()
-    return plan_to_ics(full, stamp=datetime.now(UTC).replace(microsecond=0))
+    return plan_to_ics(full, stamp=datetime.now(UTC).replace(microsecond=0), include_infusions=infusions)

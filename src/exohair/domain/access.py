@@ -51,6 +51,9 @@ class Permission(StrEnum):
     # Take in a patient's records from another system (a FHIR Bundle): her record, course and plan, and the sessions
     # and assessments already on file elsewhere, as history. Staff who keep charts; not admins (no patient records).
     IMPORT_RECORDS = "import_records"
+    # Every patient's record at once (FHIR bulk export): for the roles that keep the records, not those that only
+    # read them; a copy of the whole clinic is records management (an EHR feed, a move), not one patient's care.
+    EXPORT_CLINIC = "export_clinic"
 
 
 _P = Permission
@@ -73,6 +76,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _P.READ_PRODUCTS,
         _P.MANAGE_PRODUCTS,
         _P.IMPORT_RECORDS,
+        _P.EXPORT_CLINIC,
     },
     Role.CLINICIAN: _STAFF_READ
     | {
@@ -89,6 +93,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _P.READ_PRODUCTS,
         _P.MANAGE_PRODUCTS,
         _P.IMPORT_RECORDS,
+        _P.EXPORT_CLINIC,
     },
     Role.ONCOLOGIST: _STAFF_READ | {_P.DECIDE_CLEARANCE},
     # Their own record only (see may_see_patient): plan, calendar, costs, consent. Not labs or clinical notes,

@@ -31,6 +31,16 @@ def pseudonym(key: bytes, patient_id: str) -> str:
     return "R-" + _digest(key, "pseudonym", patient_id).hex()[:12]
 
 
+def record_pseudonym(key: bytes, kind: str, record_id: str) -> str:
+    """A record's pseudonym, drawn like a patient's: `kind` (a capital letter other than R, which is the patient's:
+    C a course, S a session, A an assessment, E an adverse event, L a product lot), a hyphen and 12 hexadecimal
+    digits. The same record keeps it across exports; no one without the key can go back to the record."""
+    if len(kind) != 1 or not kind.isupper() or kind == "R":
+        raise InvalidInput(f"A record pseudonym's kind is one capital letter other than R, not {kind!r}.",
+                           code="pseudonym_kind")  # fmt: skip
+    return f"{kind}-" + _digest(key, f"record-{kind}", record_id).hex()[:12]
+
+
 def shift_days(key: bytes, patient_id: str) -> int:
     """The patient's date offset, in days: ±1..MAX_SHIFT_DAYS, the same every time for the same key."""
     value = int.from_bytes(_digest(key, "shift", patient_id)[:4], "big")

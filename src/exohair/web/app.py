@@ -29,6 +29,7 @@ from exohair.web.api import (
     clearances,
     consent,
     fhir,
+    fhir_bulk,
     fhir_import,
     labs,
     patients,
@@ -159,6 +160,7 @@ def create_app(
         sites,
         fhir,
         fhir_import,
+        fhir_bulk,
     )
     for module in routers:
         app.include_router(module.router, prefix=API, responses=problems.RESPONSES, dependencies=guarded)

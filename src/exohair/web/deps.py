@@ -94,8 +94,16 @@ def _slots(sessions: sessionmaker[Session]) -> asyncio.Semaphore:
     return found
 
 
+def db_slot(sessions: sessionmaker[Session]) -> asyncio.Semaphore:
+    """The worker's database slots, for work a route goes on doing after it has returned (a streamed answer opens
+    a session per part, each inside a slot, so a long export takes turns with the other requests)."""
+    return _slots(sessions)
+
+
 # Closed as soon as the route returns (scope "function"), before the answer is sent: the slot goes to the next
-# request while this one's answer waits at the audit gate for its read entries' batch.
+# request while this one's answer waits at the audit gate for its read entries' batch, and an answer that streams
+# on after the route returns (the FHIR bulk export) takes slots of its own a part at a time (`db_slot`) instead
+# of holding one for its whole length.
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
 
 

@@ -9,7 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exohair.domain.deidentify import MAX_SHIFT_DAYS, age_band, age_on, period_of, pseudonym, shift_days, shifted
+from exohair.domain.deidentify import (
+    MAX_SHIFT_DAYS,
+    age_band,
+    age_on,
+    period_of,
+    pseudonym,
+    record_pseudonym,
+    shift_days,
+    shifted,
+)
 from exohair.domain.errors import InvalidInput
 
 KEY = b"0123456789abcdef0123456789abcdef"
@@ -65,3 +74,19 @@ def test_ages_go_out_in_bands_and_dates_in_half_years() -> None:
 def test_it_refuses_a_short_key() -> None:
     with pytest.raises(InvalidInput, match="16 bytes"):
         pseudonym(b"short", "x")
+
+
+@given(st.uuids())
+def test_a_records_pseudonym_is_stable_its_kinds_apart_and_never_a_patients(record: uuid.UUID) -> None:
+    course = record_pseudonym(KEY, "C", str(record))
+    assert course == record_pseudonym(KEY, "C", str(record))
+    assert course.startswith("C-")
+    assert len(course) == 14
+    assert course[2:] != record_pseudonym(KEY, "S", str(record))[2:], "a course and a session of one id differ"
+    assert course[2:] != pseudonym(KEY, str(record))[2:]
+
+
+@pytest.mark.parametrize("kind", ["R", "c", "CS", ""])
+def test_a_records_pseudonym_kind_is_one_capital_letter_other_than_the_patients(kind: str) -> None:
+    with pytest.raises(InvalidInput):
+        record_pseudonym(KEY, kind, "1")

@@ -50,6 +50,9 @@ class PlanVersion(Identified, ClinicScoped, Timestamped, Base):
     # The sessions as this version placed them: [{key, kind, date}], and what moved from the version before.
     sessions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)
     moved: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)
+    # The assessment visits this version placed, [{label, date}]: a calendar app is told which visits moved or
+    # were withdrawn (interop/ical.py). None for versions filed before this was kept.
+    assessments: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id", ondelete="SET NULL"))
 
 

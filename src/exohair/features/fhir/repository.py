@@ -75,3 +75,12 @@ def photos(session: Session, clinic_id: uuid.UUID, patient_id: uuid.UUID) -> lis
 
 def patients_of_clinic(session: Session, clinic_id: uuid.UUID) -> Sequence[uuid.UUID]:
     return session.scalars(select(Patient.id).where(Patient.clinic_id == clinic_id).order_by(Patient.id)).all()
+
+
+def patients_after(session: Session, clinic_id: uuid.UUID, after: uuid.UUID | None, *, limit: int) -> list[uuid.UUID]:
+    """The next `limit` patient ids of the clinic in id order after `after` (a page of a bulk export: keyset, so a
+    patient added or removed meanwhile never shifts the pages)."""
+    query = select(Patient.id).where(Patient.clinic_id == clinic_id)
+    if after is not None:
+        query = query.where(Patient.id > after)
+    return list(session.scalars(query.order_by(Patient.id).limit(limit)))

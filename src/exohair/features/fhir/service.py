@@ -41,15 +41,15 @@ def patient_bundle(
     for permission in EXPORT_NEEDS:
         require(actor, permission)
     patient = open_chart(session, actor, patient_id, Permission.READ_PATIENT)
-    resources = _resources(session, patient, knowledge, _closures(session, patient.clinic_id), at=at)
-    _audit(session, actor, patient, resources, at=at)
+    resources = patient_resources(session, patient, knowledge, clinic_closures(session, patient.clinic_id), at=at)
+    audit_export(session, actor, patient, resources, at=at)
     return collection(resources, at=at)
 
 
 def operator_bundle(session: Session, patient: Patient, knowledge: Knowledge, *, at: datetime) -> Resource:
     """The same for the command line, whose user holds the database itself; audited as the command line's."""
-    resources = _resources(session, patient, knowledge, _closures(session, patient.clinic_id), at=at)
-    _audit(session, None, patient, resources, at=at)
+    resources = patient_resources(session, patient, knowledge, clinic_closures(session, patient.clinic_id), at=at)
+    audit_export(session, None, patient, resources, at=at)
     return collection(resources, at=at)
 
 
@@ -59,11 +59,11 @@ def operator_bulk(
     """Every patient of the clinic: resource type -> its resources, Patients first."""
     by_type: dict[str, list[Resource]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()  # a product lot is in every export of a patient it treated: list it once
-    closures = _closures(session, clinic_id)  # the clinic's, read once rather than per patient
+    closures = clinic_closures(session, clinic_id)  # the clinic's, read once rather than per patient
     for patient_id in repository.patients_of_clinic(session, clinic_id):
         patient = session.get_one(Patient, patient_id)
-        resources = _resources(session, patient, knowledge, closures, at=at)
-        _audit(session, None, patient, resources, at=at)
+        resources = patient_resources(session, patient, knowledge, closures, at=at)
+        audit_export(session, None, patient, resources, at=at)
         for resource in resources:
             key = (resource["resourceType"], resource["id"])
             if key not in seen:
@@ -73,12 +73,12 @@ def operator_bulk(
     return dict(by_type)
 
 
-def _closures(session: Session, clinic_id: uuid.UUID) -> ClinicClosures:
+def clinic_closures(session: Session, clinic_id: uuid.UUID) -> ClinicClosures:
     clinic = session.get_one(Clinic, clinic_id)
     return ClinicClosures(frozenset(clinic.closed_weekdays), frozenset(plans_repository.closed_days(session, clinic)))
 
 
-def _resources(
+def patient_resources(
     session: Session, patient: Patient, knowledge: Knowledge, closures: ClinicClosures, *, at: datetime
 ) -> list[Resource]:
     clinic = session.get_one(Clinic, patient.clinic_id)  # a primary-key read, for its time zone
@@ -112,7 +112,9 @@ def _resources(
     return episode_resources(episode, agent_names=names, photo_url=PHOTO_URL, today=clinic_today(clinic, at))
 
 
-def _audit(session: Session, actor: Actor | None, patient: Patient, resources: list[Resource], *, at: datetime) -> None:
+def audit_export(
+    session: Session, actor: Actor | None, patient: Patient, resources: list[Resource], *, at: datetime
+) -> None:
     counts: dict[str, int] = defaultdict(int)
     for resource in resources:
         counts[resource["resourceType"]] += 1

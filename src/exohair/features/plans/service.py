@@ -101,6 +101,7 @@ def make_version(
         planned_from=today,
         sessions=[{"key": s.key, "kind": s.kind.value, "date": _iso(s.date)} for s in plan.sessions],
         moved=[{"key": m.key, "label": m.label, "before": m.before, "after": m.after} for m in moves],
+        assessments=[{"label": a.label, "date": a.date.isoformat()} for a in plan.assessments],
         created_by=actor.user_id,
     )
     session.add(version)

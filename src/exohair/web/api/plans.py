@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 from exohair.features.courses import service as courses
 from exohair.features.courses.schemas import CourseIn, InfusionRecordIn, PlanChangeIn
 from exohair.features.plans import service as plans
+from exohair.features.plans.calendar import patient_calendar
 from exohair.features.plans.service import Replanned
-from exohair.interop.ical import plan_to_ics
 from exohair.interop.plan_json import plan_to_json
 from exohair.web.deps import Signed
 
@@ -150,14 +150,16 @@ def get_plan(ctx: Signed, patient_id: uuid.UUID) -> Response:
 
 @router.get(
     "/patients/{patient_id}/plan.ics",
-    summary="The patient's calendar (iCalendar)",
+    summary="The patient's calendar (iCalendar): sessions and assessment visits, the infusions with ?infusions=true",
     response_class=Response,
     responses={200: {"content": {"text/calendar": {}}}},
 )
-def get_plan_ics(ctx: Signed, patient_id: uuid.UUID) -> Response:
-    stored = plans.current_plan(ctx.session, ctx.actor, patient_id, ctx.knowledge, at=ctx.at)
-    # SEQUENCE follows the plan version, so calendar apps update events in place when the plan moves.
-    body = plan_to_ics(stored.full, stamp=stored.version.created_at, sequence=stored.version.number - 1)
+def get_plan_ics(
+    ctx: Signed,
+    patient_id: uuid.UUID,
+    infusions: Annotated[bool, Query(description="Add the chemotherapy infusions as events")] = False,
+) -> Response:
+    body = patient_calendar(ctx.session, ctx.actor, patient_id, ctx.knowledge, at=ctx.at, infusions=infusions)
     ctx.commit(None)
-    headers = {"Content-Disposition": 'attachment; filename="exohair-plan.ics"'}
+    headers = {"Content-Disposition": 'attachment; filename="exohair-plan.ics"', "Cache-Control": "private, no-store"}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)

@@ -1,5 +1,6 @@
-"""The registry's evidence page (/analytics), the researcher's de-identified registry (/analytics/registry.csv),
-and "patients like you" (/my/patients-like-me for the patient, /patients/{id}/patients-like-this for staff).
+"""The registry's evidence page (/analytics); the researcher's de-identified registry (/analytics/registry.csv) and
+research tables (/analytics/research.zip); "patients like you" (/my/patients-like-me for the patient,
+/patients/{id}/patients-like-this for staff).
 
 The report is computed by features/analytics and rendered by its own template, the one `exohair report` writes
 to a file; this page only places it in the app's layout.
@@ -13,11 +14,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from exohair.domain.access import ROLE_PERMISSIONS, Permission, Role
-from exohair.domain.errors import NotFound
+from exohair.domain.errors import InvalidInput, NotFound
 from exohair.features.analytics.html import report_body
 from exohair.features.analytics.like_you import patients_like_you
 from exohair.features.analytics.report import clinic_report
 from exohair.features.analytics.service import research_registry
+from exohair.features.research.formats import ExportFormat
+from exohair.features.research.service import research_export
 from exohair.web.deps import Ctx, Signed
 from exohair.web.pages.rendering import render
 
@@ -44,6 +47,27 @@ def registry_csv(ctx: Signed) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={
             "content-disposition": f'attachment; filename="registry-deidentified-{day}.csv"',
+            "cache-control": "private, no-store",  # de-identified, but still the clinic's records
+        },
+    )
+
+
+@router.get("/research.zip")
+def research_zip(ctx: Signed, format: str = "csv") -> Response:
+    """The research tables, de-identified, with their data dictionary: CSV, Parquet or REDCap, as one zip."""
+    try:
+        chosen = ExportFormat(format)
+    except ValueError:
+        raise InvalidInput(
+            f"Unknown format {format!r}: choose csv, parquet or redcap.", code="unknown_format"
+        ) from None
+    export = research_export(ctx.session, ctx.actor, ctx.knowledge, chosen, at=ctx.at)
+    ctx.commit(None)
+    return Response(
+        export.zipped(),
+        media_type="application/zip",
+        headers={
+            "content-disposition": f'attachment; filename="research-{chosen.value}-{export.as_of.isoformat()}.zip"',
             "cache-control": "private, no-store",  # de-identified, but still the clinic's records
         },
     )
