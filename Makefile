@@ -7,7 +7,7 @@ PORT ?= 8000
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test check format lint types contracts bench bench-api bench-pages bench-analytics screenshots clean
+.PHONY: run test check format lint types contracts bench bench-api bench-api-cost bench-pages bench-analytics screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,10 @@ bench: $(RUNTIME_STAMP)
 # The plan API under load, on SQLite and PostgreSQL; BENCH_ARGS="--quick" for a smoke run, "--help" for the rest.
 bench-api: $(RUNTIME_STAMP)
 	$(BIN)/python benchmarks/api.py $(BENCH_ARGS)
+
+# Instructions per plan read, counted with callgrind (repeatable when the machine's speed is not; needs valgrind).
+bench-api-cost: $(RUNTIME_STAMP)
+	$(BIN)/python benchmarks/api_cost.py $(BENCH_ARGS)
 
 # Server render time of every page on 10,000 patients, SQLite and PostgreSQL (target: < 100 ms).
 bench-pages: $(RUNTIME_STAMP)
