@@ -172,13 +172,35 @@ def test_the_plan_read_keeps_assessments_off_the_clinics_closed_days_and_ignores
     db_session.add(ClosedDay(clinic_id=south, day=first + timedelta(days=1)))  # another clinic's: no effect here
     db_session.flush()
 
-    read = repository.active_course_with_plan(db_session, north, world.ada.id)
+    read = repository.plan_read(db_session, north, world.ada.id)
     assert read is not None
     assert sorted(read.closed_days) == sorted({first, last})
     after = plans.current_plan(db_session, world.ada_actor, world.ada.id, KNOWLEDGE, at=NOW).full.plan.assessments
     assert [a.label for a in after] == [a.label for a in before]
     assert {a.date for a in after}.isdisjoint({first, last})
     assert after[0].date == first + timedelta(days=1)  # the next day: North is open, whatever South does
+
+
+def test_the_plan_read_carries_the_same_rows_as_the_queries_it_replaced(db_session, world, started):
+    """plan_read brings the session states and infusion records as JSON columns: their dates, flags and order
+    must come back exactly as the row queries give them, on both databases."""
+    course = started.course
+    coordinator = world.actor(Role.COORDINATOR)
+    for change in ({"cycle": 2, "delay_days": 7}, {"cycle": 3, "skipped": True}):  # course.version is kept current
+        record = InfusionRecordIn(version=course.version, **change)
+        courses.record_infusion(db_session, coordinator, course.id, record, KNOWLEDGE, at=NOW)
+    read = repository.plan_read(db_session, world.ada.clinic_id, world.ada.id)
+    assert read is not None
+    assert read.course is not None
+    assert read.course.id == course.id
+    assert read.version is not None
+    assert read.version.current
+    assert sorted(read.sessions) == sorted(repository.session_states(db_session, course.clinic_id, course.id))
+    assert read.infusions == repository.infusion_changes(db_session, course.clinic_id, course.id)
+    assert [(r.cycle, r.delay_days, r.skipped) for r in read.infusions] == [(2, 7, False), (3, 0, True)]
+    assert all(isinstance(s.planned_on, date) for s in read.sessions)
+    assert repository.plan_read(db_session, world.ada.clinic_id, world.bea.id).course is None  # no course yet
+    assert repository.plan_read(db_session, world.actor(Role.CLINICIAN, clinic="south").clinic_id, world.ada.id) is None
 
 
 def test_courses_are_hidden_from_other_patients_and_other_clinics(db_session, world, started):
