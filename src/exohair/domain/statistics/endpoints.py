@@ -39,70 +39,95 @@ def _check_columns(assessments: pd.DataFrame) -> None:
         raise InvalidInput(f"The assessments lack the column(s) {', '.join(missing)}.", code="assessment_columns")
 
 
-def _counted(endpoint: Endpoint, assessments: pd.DataFrame) -> pd.DataFrame:
-    """The assessments this endpoint counts: judged by the right people, with the measure answered."""
-    _check_columns(assessments)
-    keep = assessments["source"].isin(list(endpoint.judged_by)) & assessments[endpoint.measure.value].notna()
-    return assessments.loc[keep, ["patient_key", "days", endpoint.measure.value]]
+class _Visits:
+    """The assessments as arrays, each visit's patient as her row number among the patients asked about.
+
+    Worked on as numpy arrays rather than frames: filtering a frame copies its string columns (the patient key,
+    who judged, the head cover), and at a million patients those copies, the group-bys on them and the reindexing
+    by patient took most of the time (benchmarks/analytics.py)."""
+
+    def __init__(self, assessments: pd.DataFrame, patients: pd.Index) -> None:
+        _check_columns(assessments)
+        self.patients = len(patients)
+        self.frame = assessments
+        self.rows = patients.get_indexer(pd.Index(assessments["patient_key"]))
+        self.days = assessments["days"].to_numpy(dtype=np.int64)
+        self.sources, self.source_names = pd.factorize(assessments["source"])
+
+    def counted(self, endpoint: Endpoint) -> tuple[NDArray[np.intp], NDArray[np.int64], NDArray[Any]]:
+        """Row, day and value of the visits this endpoint counts: of a patient asked about, judged by the right
+        people, with the measure answered."""
+        # Whether each source counts, looked up by its code; the last place answers for code -1 (no source).
+        judges = np.array([name in endpoint.judged_by for name in self.source_names] + [False])
+        values = self.frame[endpoint.measure.value].to_numpy()
+        keep = (self.rows >= 0) & judges[self.sources] & pd.notna(values)
+        return self.rows[keep], self.days[keep], values[keep]
 
 
-def _meets(endpoint: Endpoint, values: pd.Series) -> pd.Series:
+def _meets(endpoint: Endpoint, values: NDArray[Any]) -> NDArray[np.bool_]:
     if endpoint.equals is not None:
-        return values == endpoint.equals
+        return np.asarray(values == endpoint.equals, dtype=bool)
     assert endpoint.at_most is not None  # the loader gives every endpoint one of the two
     return values.astype(float) <= endpoint.at_most
+
+
+def _preserved(endpoint: Endpoint, visits: _Visits) -> NDArray[np.float64]:
+    if endpoint.kind is not EndpointKind.PRESERVED:
+        raise InvalidInput(f"{endpoint.id} is not a yes/no endpoint.", code="endpoint_kind")
+    rows, days, values = visits.counted(endpoint)
+    window = (days >= endpoint.earliest_days) & (days <= endpoint.latest_days)
+    rows, days, values = rows[window], days[window], values[window]
+    # Per patient, nearest to the target day first, and of two equally near the later; lexsort is stable.
+    order = np.lexsort((-days, np.abs(days - endpoint.target_days), rows))
+    ordered = rows[order]
+    nearest = order[np.r_[True, ordered[1:] != ordered[:-1]]] if len(order) else order
+    result = np.full(visits.patients, np.nan)
+    result[rows[nearest]] = _meets(endpoint, values[nearest])
+    return result
+
+
+def _time_to_event(endpoint: Endpoint, visits: _Visits) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    if endpoint.kind is not EndpointKind.TIME_TO_EVENT:
+        raise InvalidInput(f"{endpoint.id} is not a time-to-event endpoint.", code="endpoint_kind")
+    rows, days, values = visits.counted(endpoint)
+    after = days > 0
+    rows, days, values = rows[after], days[after].astype(float), values[after]
+    met = _meets(endpoint, values)
+    first_met = np.full(visits.patients, np.inf)
+    np.minimum.at(first_met, rows[met], days[met])
+    last_seen = np.full(visits.patients, np.nan)
+    np.fmax.at(last_seen, rows, days)  # fmax: NaN (never seen) gives way to any day
+    event = np.isfinite(first_met)
+    return np.where(event, first_met, last_seen), event
 
 
 def preserved(endpoint: Endpoint, assessments: pd.DataFrame, patients: pd.Index) -> pd.Series:
     """1.0 where the visit nearest to the endpoint's target day meets it, 0.0 where it does not, NaN where the
     patient has no counted assessment in the window. Two visits equally near: the later one, which saw more."""
-    if endpoint.kind is not EndpointKind.PRESERVED:
-        raise InvalidInput(f"{endpoint.id} is not a yes/no endpoint.", code="endpoint_kind")
-    counted = _counted(endpoint, assessments)
-    days = counted["days"]
-    counted = counted.loc[(days >= endpoint.earliest_days) & (days <= endpoint.latest_days)]
-    distance = (counted["days"] - endpoint.target_days).abs()
-    ordered = counted.assign(distance=distance, later=-counted["days"]).sort_values(
-        ["patient_key", "distance", "later"], kind="stable"
-    )
-    nearest = ordered.drop_duplicates("patient_key", keep="first").set_index("patient_key")
-    result = _meets(endpoint, nearest[endpoint.measure.value]).astype(float)
-    return result.reindex(patients).rename(endpoint.id)
+    return pd.Series(_preserved(endpoint, _Visits(assessments, patients)), index=patients, name=endpoint.id)
 
 
 def time_to_event(endpoint: Endpoint, assessments: pd.DataFrame, patients: pd.Index) -> TimeToEvent:
     """Days from the last infusion to the first counted assessment after it that meets the endpoint (event), or
     to the last counted assessment after it (censored). Assessments on the infusion's day or before are ignored:
     the clock starts when chemotherapy ends."""
-    if endpoint.kind is not EndpointKind.TIME_TO_EVENT:
-        raise InvalidInput(f"{endpoint.id} is not a time-to-event endpoint.", code="endpoint_kind")
-    counted = _counted(endpoint, assessments)
-    after = counted.loc[counted["days"] > 0]
-    met = _meets(endpoint, after[endpoint.measure.value])
-    first_met = after.loc[met].groupby("patient_key", sort=False)["days"].min()
-    last_seen = after.groupby("patient_key", sort=False)["days"].max()
-    event = first_met.reindex(patients).notna()
-    days = first_met.reindex(patients).astype(float).fillna(last_seen.reindex(patients).astype(float))
-    return TimeToEvent(days.rename(f"{endpoint.id}_days"), event.rename(f"{endpoint.id}_event"))
+    days, event = _time_to_event(endpoint, _Visits(assessments, patients))
+    return TimeToEvent(
+        pd.Series(days, index=patients, name=f"{endpoint.id}_days"),
+        pd.Series(event, index=patients, name=f"{endpoint.id}_event"),
+    )
 
 
 def read_endpoints(endpoints: tuple[Endpoint, ...], assessments: pd.DataFrame, patients: pd.Index) -> pd.DataFrame:
     """Every endpoint for every patient, one column per yes/no endpoint (its id) and two per time-to-event
     endpoint (`<id>_days`, `<id>_event`): the outcome columns of the registry frame."""
-    _check_columns(assessments)
-    # Each patient as her row number rather than her key: sorting and grouping a million string keys cost most of
-    # the time (benchmarks/analytics.py); assessments of patients not asked about are dropped here once.
-    rows = patients.get_indexer(pd.Index(assessments["patient_key"]))
-    coded = assessments.loc[rows >= 0].assign(patient_key=rows[rows >= 0])
-    numbered = pd.RangeIndex(len(patients))
+    visits = _Visits(assessments, patients)
     columns: dict[str, NDArray[Any]] = {}
     for endpoint in endpoints:
         if endpoint.kind is EndpointKind.PRESERVED:
-            columns[endpoint.id] = preserved(endpoint, coded, numbered).to_numpy()
+            columns[endpoint.id] = _preserved(endpoint, visits)
         else:
-            timed = time_to_event(endpoint, coded, numbered)
-            columns[str(timed.days.name)] = timed.days.to_numpy()
-            columns[str(timed.event.name)] = timed.event.to_numpy(dtype=bool)
+            columns[f"{endpoint.id}_days"], columns[f"{endpoint.id}_event"] = _time_to_event(endpoint, visits)
     frame = pd.DataFrame(columns, index=patients)
     return frame if len(frame.columns) else pd.DataFrame(index=patients, dtype=np.float64)
 
