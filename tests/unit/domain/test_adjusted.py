@@ -169,7 +169,11 @@ def test_the_adjusted_hazard_ratio_is_a_weighted_cox_on_treatment_alone():
         weights_col="w",
         robust=True,
     ).term("t")
-    assert (found.estimate, found.low, found.high) == (direct.hazard_ratio, direct.hr_low, direct.hr_high)
+    # Not to the last digit: lifelines stops its Newton steps a little before the maximum (test_marginal_cox.py
+    # checks ours against the likelihood itself).
+    assert (found.estimate, found.low, found.high) == pytest.approx(
+        (direct.hazard_ratio, direct.hr_low, direct.hr_high), rel=1e-4
+    )
     assert found.measure == "hazard ratio"
     assert "marginal" in found.method
 

