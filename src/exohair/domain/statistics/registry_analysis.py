@@ -28,7 +28,7 @@ from exohair.domain.statistics.cohorts import (
 from exohair.domain.statistics.comparisons import COMPARATOR, ProtocolComparison, compare_protocols
 from exohair.domain.statistics.cox import CoxFit, cox_fit
 from exohair.domain.statistics.survival import LogRankTest, SurvivalCurve, kaplan_meier, log_rank
-from exohair.domain.statistics.trajectories import Trajectory, trajectories
+from exohair.domain.statistics.trajectories import Trajectory, trajectories_of
 
 T = TypeVar("T")
 EVENTS_PER_TERM = 10  # a Cox model wants about ten events per coefficient (Peduzzi et al., J Clin Epidemiol 1995)
@@ -144,8 +144,8 @@ def analyse_registry(
         lambda: tuple(compare_protocols(frame, endpoint=yes_no[0].id, time_to_event=primary_timed)),
     )  # fmt: skip
     groups = pd.Series(frame["protocol"].to_numpy(), index=frame["patient_key"].to_numpy())
-    dean = _timed(seconds, "trajectories", lambda: trajectories(assessments, groups, "dean_score"))
-    density = _timed(seconds, "trajectories", lambda: trajectories(assessments, groups, "density"))
+    charted = _timed(seconds, "trajectories", lambda: trajectories_of(assessments, groups, ("dean_score", "density")))
+    dean, density = charted["dean_score"], charted["density"]
     return RegistryAnalysis(
         len(frame), endpoints, overall, cohorts, survival, cox, cox_note, comparisons, dean, density, seconds
     )
