@@ -207,7 +207,7 @@ def adjusted_hazard_ratio(
     """The marginal hazard ratio: a Cox model on treatment alone, each patient weighted by w, robust variance.
 
     HR = exp(β) from h(t | T) = h₀(t) exp(βT) fitted with weights (Efron ties; on per-day sums, marginal_cox.py:
-    the same β as lifelines, about twenty times faster at a million patients), its interval from the sandwich
+    the same β as lifelines, about ten times faster at a million patients), its interval from the sandwich
     variance (Lin & Wei 1989), which is conservative with estimated weights (Austin, Stat Med 2016;35:5642-5655).
     This is a marginal (population-average) hazard ratio: because hazard ratios are not collapsible it differs from
     the conditional one a Cox model with the covariates reports, even without any confounding.
