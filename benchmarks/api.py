@@ -130,7 +130,7 @@ def _measure_backend(backend: str, args: argparse.Namespace) -> tuple[Series, ..
                         f"  round {n + 1} {series.endpoint:<32} {result['rps']:8,.0f} req/s  "
                         f"p50 {result['p50_ms']:6.2f} ms  p99 {result['p99_ms']:6.2f} ms  "
                         f"non-200 {result['non_200']}  client {result['client_cpu_us_per_request']:.0f} µs CPU/req  "
-                        f"connections per worker {result['split']}",
+                        f"connections per worker {result['split']}{_server_line(result)}",
                         flush=True,
                     )
                     if result["sample_error"]:
@@ -192,6 +192,18 @@ class _Server:
 def _exohair() -> list[str]:
     script = Path(sys.executable).parent / "exohair"
     return [str(script)] if script.exists() else [sys.executable, "-c", "from exohair.cli import main; main()"]
+
+
+def _server_line(result: dict[str, Any]) -> str:
+    """CPU per answer of the workers and the database server, and how busy the machine was (api_load.py)."""
+    if "machine_busy" not in result:
+        return ""
+    database = result["database_cpu_us_per_request"]
+    return (
+        f"\n    server: workers {result['workers_cpu_us_per_request']:,.0f} µs CPU/req"
+        + (f", PostgreSQL {database:,.0f} µs CPU/req" if database >= 1 else "")
+        + f"; machine {100 * result['machine_busy']:.0f}% busy"
+    )
 
 
 def _free_port() -> int:
@@ -261,13 +273,22 @@ def _postgres_answers(url: str) -> bool:
 
 def _report(results: list[tuple[Series, ...]], args: argparse.Namespace) -> None:
     print(f"\nmedians of {args.rounds} rounds, {args.connections} connections, {args.workers} workers")
-    print(f"{'backend':<9} {'endpoint':<32} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'ratio to bare':>14}")
+    print(
+        f"{'backend':<9} {'endpoint':<32} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'ratio to bare':>14}"
+        f"  {'workers µs/req':>14} {'PostgreSQL µs/req':>17} {'busy':>5}"
+    )
     for bare, *plans in results:
         for series in (bare, *plans):
             ratio = series.median("rps") / bare.median("rps")
+            cpu = "  (no CPU figures)"
+            if all("machine_busy" in r for r in series.rounds):
+                cpu = (
+                    f"  {series.median('workers_cpu_us_per_request'):14,.0f} "
+                    f"{series.median('database_cpu_us_per_request'):17,.0f} {series.median('machine_busy'):5.0%}"
+                )
             print(
                 f"{series.backend:<9} {series.endpoint:<32} {series.median('rps'):8,.0f} "
-                f"{series.median('p50_ms'):7.2f} {series.median('p99_ms'):7.2f} {ratio:14.2f}"
+                f"{series.median('p50_ms'):7.2f} {series.median('p99_ms'):7.2f} {ratio:14.2f}{cpu}"
             )
     for _, plan, *_against in results:
         met = plan.median("rps") >= TARGET_RPS and plan.median("p99_ms") < TARGET_P99_MS

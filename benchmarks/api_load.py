@@ -7,7 +7,9 @@ it reports its own CPU time per request so that can be checked.
 
 Input: one JSON object on stdin (host, port, paths, token, connections, workers, warmup_s, seconds, seed).
 Output: one JSON object on stdout: requests, rps, p50/p90/p99/max latency (ms), status counts, connections the
-server dropped (counted with the non-200 answers; the connection is opened again), client CPU.
+server dropped (counted with the non-200 answers; the connection is opened again), client CPU, and over the
+measured window (Linux, from /proc) the machine's busy share and the CPU per answer of the server's workers and of
+PostgreSQL's processes (all of them, whoever they serve: the benchmark should be alone on the server).
 Only answers completed inside the measured window count; the warm-up's are discarded.
 """
 
@@ -47,6 +49,7 @@ async def _open_spread(config: dict[str, Any], first: bytes) -> list[Streams]:
     share = -(-config["connections"] // config["workers"])
     held: Counter[int | None] = Counter()
     opened: list[Streams] = []
+    config["worker_pids"] = held  # the workers seen, for the CPU accounting (_cpu)
     while len(opened) < config["connections"]:
         for attempt in range(100):
             reader, writer = await asyncio.open_connection(config["host"], config["port"])
@@ -146,6 +149,11 @@ async def _run(config: dict[str, Any]) -> dict[str, Any]:
     now = time.perf_counter()
     window = (now + config["warmup_s"], now + config["warmup_s"] + config["seconds"])
     cpu_before = time.process_time()
+    loop = asyncio.get_running_loop()
+    snapshots: list[dict[str, float]] = []
+    workers = {pid for pid in config["worker_pids"] if pid is not None}
+    for at in window:
+        loop.call_at(loop.time() + at - now, lambda: snapshots.append(_cpu(workers)))
     await asyncio.gather(
         *(
             _connection(config, streams, requests, config["seed"] + i, window, results)
@@ -153,6 +161,7 @@ async def _run(config: dict[str, Any]) -> dict[str, Any]:
         )
     )
     cpu = time.process_time() - cpu_before
+    await asyncio.sleep(max(0.0, window[1] - time.perf_counter()) + 0.05)  # the closing snapshot is taken
     latencies = sorted(results["latencies_ns"])
     n = len(latencies)
 
@@ -173,6 +182,49 @@ async def _run(config: dict[str, Any]) -> dict[str, Any]:
         "closed_by_server": results["closed_by_server"],
         # The client's own CPU over every answer it read, warm-up included.
         "client_cpu_us_per_request": 1e6 * cpu / max(1, results["answers"]),
+        **_server_cpu(snapshots, n),
+    }
+
+
+def _cpu(workers: set[int]) -> dict[str, float]:
+    """Seconds of CPU so far: the machine's (busy and in all), the server's workers' and PostgreSQL's processes'."""
+    ticks = 100.0
+    try:
+        import os
+
+        ticks = float(os.sysconf("SC_CLK_TCK"))
+        with open("/proc/stat", encoding="ascii") as stat:
+            counters = [int(v) for v in stat.readline().split()[1:9]]
+        found = {"total": sum(counters) / ticks, "busy": (sum(counters) - counters[3] - counters[4]) / ticks}
+        found["workers"] = found["database"] = 0.0
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat", encoding="utf-8", errors="replace") as stat:
+                    line = stat.read()
+            except OSError:
+                continue  # gone meanwhile
+            name, rest = line[line.index("(") + 1 : line.rindex(")")], line[line.rindex(")") + 2 :].split()
+            used = (int(rest[11]) + int(rest[12])) / ticks  # utime + stime
+            if int(entry.name) in workers:
+                found["workers"] += used
+            elif name == "postgres":
+                found["database"] += used
+        return found
+    except (OSError, ValueError):
+        return {}
+
+
+def _server_cpu(snapshots: list[dict[str, float]], answers: int) -> dict[str, float]:
+    if len(snapshots) != 2 or not snapshots[0] or not snapshots[1] or answers == 0:
+        return {}
+    start, end = snapshots
+    spent = {key: end[key] - start[key] for key in start}
+    return {
+        "machine_busy": spent["busy"] / spent["total"] if spent["total"] else float("nan"),
+        "workers_cpu_us_per_request": 1e6 * spent["workers"] / answers,
+        "database_cpu_us_per_request": 1e6 * spent["database"] / answers,
     }
 
 
