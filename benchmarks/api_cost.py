@@ -13,7 +13,8 @@ way as the baseline. The database is the cached 10,000-patient build of benchmar
 per run. Start-up runs uninstrumented; the child switches counting on and off around its counted reads with
 `callgrind_control`.
 
-Run: `.venv/bin/python benchmarks/api_cost.py [--backend sqlite|postgres|both] [--reads 100]`
+Run: `.venv/bin/python benchmarks/api_cost.py [--backend sqlite|postgres|both] [--reads 100]`; `--cpu` instead
+prints the CPU time per read served serially (no valgrind), `--profile` a cProfile of the reads.
 (valgrind must be installed: `apt-get install valgrind`). About 2 minutes per backend.
 """
 
@@ -45,17 +46,19 @@ def main() -> None:
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/exohair_bench")
     parser.add_argument("--cache-dir", type=Path, default=ROOT / ".bench-cache")
     parser.add_argument("--profile", action="store_true", help="no valgrind: cProfile the reads, print the top")
+    parser.add_argument("--cpu", action="store_true", help="no valgrind: the reads' CPU time per read, serially")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)  # the run under valgrind
     args = parser.parse_args()
     if args.child is not None:
-        _child(args.child, args.reads, profile=args.profile)
+        _child(args.child, args.reads, profile=args.profile, cpu=args.cpu)
         return
     from api import _machine
 
     print(_machine())
-    print(f"instructions per request: callgrind, {args.reads} requests after {WARMUP} warm-up, minus a run of 0")
+    if not args.cpu and not args.profile:
+        print(f"instructions per request: callgrind, {args.reads} requests after {WARMUP} warm-up, minus a run of 0")
     for backend in ["sqlite", "postgres"] if args.backend == "both" else [args.backend]:
-        if args.profile:
+        if args.profile or args.cpu:
             _profile(backend, args)
         else:
             _measure(backend, args)
@@ -96,7 +99,7 @@ def _profile(backend: str, args: argparse.Namespace) -> None:
         spec = Path(work) / "run.json"
         spec.write_text(json.dumps({"url": database.url, "token": database.token, "ids": database.patient_ids,
                                     "path": "plan"}))  # fmt: skip
-        _child(spec, args.reads, profile=True)
+        _child(spec, args.reads, profile=args.profile, cpu=args.cpu)
 
 
 def _instructions(spec: Path, reads: int, work: Path) -> int:
@@ -117,7 +120,7 @@ def _instructions(spec: Path, reads: int, work: Path) -> int:
     return int(found.group(1))
 
 
-def _child(spec_path: Path, reads: int, *, profile: bool = False) -> None:
+def _child(spec_path: Path, reads: int, *, profile: bool = False, cpu: bool = False) -> None:
     """Build the app on the run's database and send it WARMUP + `reads` requests."""
     from exohair.config import Settings
     from exohair.web.app import create_app
@@ -127,6 +130,9 @@ def _child(spec_path: Path, reads: int, *, profile: bool = False) -> None:
     app = create_app(settings)
     ids = random.Random(1).choices(spec["ids"], k=WARMUP + reads)
     paths = [f"/api/v1/patients/{i}/plan" if spec["path"] == "plan" else BARE for i in ids]
+    if cpu:
+        _cpu_per_read(app, paths, spec["token"])
+        return
     if not profile:
         asyncio.run(_drive(app, paths[:WARMUP], spec["token"]))
         with _counting():
@@ -150,6 +156,32 @@ def _child(spec_path: Path, reads: int, *, profile: bool = False) -> None:
     profiler.disable()
     stats = pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative"))
     stats.print_stats(60)
+
+
+def _cpu_per_read(app: object, paths: list[str], token: str) -> None:
+    """The process's CPU time per read, serially (the threadpool hop included), and how much of it was the GC's:
+    what a worker spends on a read when nothing competes with it, to set against its CPU per answer under load
+    (benchmarks/api.py)."""
+    import gc
+    import time
+
+    asyncio.run(_drive(app, paths[:WARMUP], token))
+    collecting = [0.0, 0.0]  # seconds in the GC, the current collection's start
+
+    def timed(phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            collecting[1] = time.perf_counter()
+        else:
+            collecting[0] += time.perf_counter() - collecting[1]
+
+    gc.callbacks.append(timed)
+    began, wall = time.process_time(), time.perf_counter()
+    asyncio.run(_drive(app, paths[WARMUP:], token))
+    n = len(paths) - WARMUP
+    cpu, wall = time.process_time() - began, time.perf_counter() - wall
+    gc.callbacks.remove(timed)
+    print(f"{n} plan reads, serially: {1e6 * cpu / n:,.0f} µs CPU per read ({1e6 * wall / n:,.0f} µs wall), "
+          f"of which the GC {1e6 * collecting[0] / n:,.1f} µs")  # fmt: skip
 
 
 @contextlib.contextmanager
