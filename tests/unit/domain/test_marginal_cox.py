@@ -66,3 +66,14 @@ def test_an_arm_without_events_is_refused_rather_than_given_an_infinite_ratio():
     with pytest.raises(InvalidInput) as refused:
         marginal_cox(times, np.array([True, True, False, False]), np.array([False, False, True, True]), np.ones(4))
     assert refused.value.code == "cox_failed"
+
+
+def test_arms_whose_events_never_overlap_are_refused_rather_than_overflowing():
+    # Every treated patient has her event before any comparator's: the likelihood rises forever with β.
+    rng = np.random.default_rng(6)
+    print("seed 6")
+    treated = np.repeat([True, False], 500)
+    times = np.where(treated, rng.integers(1, 10, 1000), rng.integers(20, 60, 1000)).astype(float)
+    with pytest.raises(InvalidInput) as refused:
+        marginal_cox(times, np.ones(1000, dtype=bool), treated, rng.uniform(0.5, 2, 1000))
+    assert refused.value.code == "cox_failed"

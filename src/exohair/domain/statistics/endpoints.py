@@ -66,7 +66,9 @@ class _Visits:
 
 def _meets(endpoint: Endpoint, values: NDArray[Any]) -> NDArray[np.bool_]:
     if endpoint.equals is not None:
-        return np.asarray(values == endpoint.equals, dtype=bool)
+        # As objects, so the comparison is element by element whatever the column's dtype (an all-empty column
+        # may arrive as floats).
+        return np.asarray(values.astype(object) == endpoint.equals, dtype=bool)
     assert endpoint.at_most is not None  # the loader gives every endpoint one of the two
     return values.astype(float) <= endpoint.at_most
 

@@ -29,6 +29,8 @@ from exohair.domain.errors import InvalidInput
 
 _MAX_STEPS = 50
 _TOLERANCE = 1e-12
+_MAX_STEP = 5.0
+_MAX_LOG_RATIO = 30.0  # a hazard ratio beyond e³⁰ (10¹³) is the data failing to bound it, not an estimate
 
 
 def marginal_cox(
@@ -73,7 +75,9 @@ def marginal_cox(
         information = float(np.sum(m * share * (1 - share)))
         if not information > 0:
             break
-        step = score / information
+        # At most a factor of e⁵ in the hazard ratio per step, so a diverging fit (one arm's events all where the
+        # other has no one at risk) runs into the limit below instead of overflowing exp().
+        step = max(-_MAX_STEP, min(_MAX_STEP, score / information))
         # Step-halving keeps the likelihood rising where a full Newton step would overshoot (far from β).
         while True:
             candidate = likelihood(beta + step)
@@ -81,6 +85,8 @@ def marginal_cox(
                 break
             step /= 2
         beta, current = beta + step, candidate
+        if abs(beta) > _MAX_LOG_RATIO:
+            break
         if abs(step) < _TOLERANCE * max(1.0, abs(beta)):
             rq = math.exp(beta) * q
             share = rq / (p + rq)
