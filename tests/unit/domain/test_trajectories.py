@@ -28,3 +28,8 @@ def test_patients_outside_the_groups_and_missing_values_are_left_out() -> None:
     assert len(trajectories(assessments, pd.Series({"x": "a", "y": "b"}), "density")) == 1
     with pytest.raises(InvalidInput, match="no column 'diameter'"):
         trajectories(assessments, pd.Series({"x": "a"}), "diameter")
+
+
+def test_no_groups_at_all_gives_no_trajectories():
+    assessments = pd.DataFrame({"patient_key": ["x", "y"], "days": [1, 2], "dean_score": [1.0, 2.0]})
+    assert trajectories(assessments, pd.Series([], dtype=object), "dean_score") == []

@@ -50,7 +50,9 @@ def trajectories_of(
     # (benchmarks/analytics.py). Groups are numbered in sorted order, so the result keeps the groups' order.
     positions = groups.index.get_indexer(pd.Index(assessments["patient_key"]))
     codes, names = pd.factorize(groups.to_numpy(), sort=True)  # a patient without a group: -1, left out
-    visit_group = np.where(positions >= 0, codes[positions], -1)
+    visit_group = np.full(positions.size, -1, dtype=np.intp)
+    matched = positions >= 0
+    visit_group[matched] = codes[positions[matched]]
     bins = np.floor(assessments["days"].to_numpy() / BIN_DAYS).astype(int)
     return {
         measure: _binned(visit_group, bins, assessments[measure].to_numpy(), names, minimum) for measure in measures
