@@ -29,11 +29,13 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparatio
 from exohair.domain.errors import InvalidInput
 from exohair.domain.statistics.balance import Balance, balance_table
 from exohair.domain.statistics.checks import (
+    check_both_arms,
     check_confidence,
     check_same_length,
+    check_weights,
     checked_durations,
     checked_flags,
-    patients_have,
+    checked_outcomes,
 )
 from exohair.domain.statistics.cox import robust_covariance
 from exohair.domain.statistics.design import coded_levels, design_matrix, is_categorical
@@ -75,7 +77,7 @@ def treatment_flags(frame: pd.DataFrame, treatment: str | ArrayLike) -> NDArray[
         treatment = frame[treatment].to_numpy()
     flags = checked_flags(treatment, what="treatment flags")
     check_same_length(len(frame), treatment_flags=flags)
-    _check_both_arms(flags)
+    check_both_arms(flags)
     return flags
 
 
@@ -134,7 +136,7 @@ def ipw_weights(
     Epidemiol 2008;168:656-664). trim=None uses the scores as they are.
     """
     flags = checked_flags(treated, what="treatment flags")
-    _check_both_arms(flags)
+    check_both_arms(flags)
     e = np.asarray(scores, dtype=np.float64)
     check_same_length(flags.size, propensity_scores=e)
     if not np.isfinite(e).all() or (e < 0).any() or (e > 1).any():
@@ -216,7 +218,7 @@ def adjusted_hazard_ratio(
     flags = treatment_flags(frame, treated)
     w = np.asarray(weights, dtype=np.float64)
     check_same_length(flags.size, weights=w)
-    _check_weights(w)
+    check_weights(w)
     for name in (duration_col, event_col):
         if name not in frame.columns:
             raise InvalidInput(f"The registry has no column {name!r}.", code="unknown_column")
@@ -248,10 +250,10 @@ def _weighted_difference(
     outcome: ArrayLike, flags: NDArray[np.bool_], w: NDArray[np.float64], confidence: float, *, method: str
 ) -> Comparison:
     check_confidence(confidence)
-    _check_both_arms(flags)
-    y = _checked_outcome(outcome)
+    check_both_arms(flags)
+    y = checked_outcomes(outcome)
     check_same_length(flags.size, outcomes=y, weights=w)
-    _check_weights(w)
+    check_weights(w)
     halves = []
     for arm in (flags, ~flags):
         total = w[arm].sum()
@@ -275,27 +277,6 @@ def _weighted_difference(
     )
 
 
-def _check_weights(w: NDArray[np.float64]) -> None:
-    if not np.isfinite(w).all() or (w <= 0).any():
-        raise InvalidInput("Every weight must be a positive number.", code="bad_weights")
-
-
-def _checked_outcome(outcome: ArrayLike) -> NDArray[np.float64]:
-    y = np.asarray(outcome, dtype=np.float64)
-    if y.ndim != 1:
-        raise InvalidInput("Outcomes must be a flat list, one per patient.", code="bad_shape")
-    missing = int(np.isnan(y).sum())
-    if missing:
-        raise InvalidInput(
-            f"{patients_have(missing)} no outcome recorded; leave out those not assessed (and report how many) "
-            "before comparing.",
-            code="missing_outcome",
-        )
-    if not np.isin(y, (0.0, 1.0)).all():
-        raise InvalidInput("A risk difference needs outcomes of 1 (success) or 0 (not).", code="bad_outcome")
-    return y
-
-
 def _check_overlap(frame: pd.DataFrame, covariates: Sequence[str], flags: NDArray[np.bool_]) -> None:
     for name in covariates:
         if not is_categorical(frame[name]):
@@ -311,10 +292,3 @@ def _check_overlap(frame: pd.DataFrame, covariates: Sequence[str], flags: NDArra
                     "leave them out or compare within the others.",
                     code="no_overlap",
                 )
-
-
-def _check_both_arms(flags: NDArray[np.bool_]) -> None:
-    treated = int(flags.sum())
-    if treated == 0 or treated == flags.size:
-        arm = "the comparator" if treated == 0 else "the therapy arm"
-        raise InvalidInput(f"Every patient is in {arm}: a comparison needs patients in both arms.", code="one_arm")

@@ -65,6 +65,34 @@ def checked_flags(values: ArrayLike, *, what: str) -> NDArray[np.bool_]:
     return flags
 
 
+def check_weights(weights: NDArray[np.float64]) -> None:
+    if not np.isfinite(weights).all() or (weights <= 0).any():
+        raise InvalidInput("Every weight must be a positive number.", code="bad_weights")
+
+
+def check_both_arms(flags: NDArray[np.bool_]) -> None:
+    treated = int(flags.sum())
+    if treated == 0 or treated == flags.size:
+        arm = "the comparator" if treated == 0 else "the therapy arm"
+        raise InvalidInput(f"Every patient is in {arm}: a comparison needs patients in both arms.", code="one_arm")
+
+
+def checked_outcomes(outcome: ArrayLike) -> NDArray[np.float64]:
+    y = np.asarray(outcome, dtype=np.float64)
+    if y.ndim != 1:
+        raise InvalidInput("Outcomes must be a flat list, one per patient.", code="bad_shape")
+    missing = int(np.isnan(y).sum())
+    if missing:
+        raise InvalidInput(
+            f"{patients_have(missing)} no outcome recorded; leave out those not assessed (and report how many) "
+            "before comparing.",
+            code="missing_outcome",
+        )
+    if not np.isin(y, (0.0, 1.0)).all():
+        raise InvalidInput("A risk difference needs outcomes of 1 (success) or 0 (not).", code="bad_outcome")
+    return y
+
+
 def patients_have(count: int) -> str:
     """ "1 patient has" / "3 patients have": the start of a sentence about some patients."""
     return "1 patient has" if count == 1 else f"{count} patients have"

@@ -23,7 +23,7 @@ from lifelines.exceptions import ConvergenceError, ConvergenceWarning, Statistic
 from numpy.typing import NDArray
 
 from exohair.domain.errors import InvalidInput
-from exohair.domain.statistics.checks import check_confidence, checked_durations
+from exohair.domain.statistics.checks import check_confidence, check_weights, checked_durations
 from exohair.domain.statistics.concordance import harrell_concordance
 from exohair.domain.statistics.design import design_matrix
 
@@ -134,8 +134,7 @@ def _checked_weights(frame: pd.DataFrame, weights_col: str | None, *, robust: bo
     if weights_col is None:
         return np.ones(len(frame))
     weights = frame[weights_col].to_numpy(dtype=np.float64)
-    if not np.isfinite(weights).all() or (weights <= 0).any():
-        raise InvalidInput("Every weight must be a positive number.", code="bad_weights")
+    check_weights(weights)
     if not robust and (weights != np.round(weights)).any():
         # Model-based standard errors treat a weight of 3.7 as 3.7 patients seen: far too confident for IPW.
         raise InvalidInput(
