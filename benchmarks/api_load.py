@@ -152,7 +152,7 @@ async def _run(config: dict[str, Any]) -> dict[str, Any]:
     loop = asyncio.get_running_loop()
     snapshots: list[dict[str, float]] = []
     workers = {pid for pid in config["worker_pids"] if pid is not None}
-    for at in window:
+    for at in window if workers else ():  # without `ss` the workers are unknown: no CPU figures rather than 0
         loop.call_at(loop.time() + at - now, lambda: snapshots.append(_cpu(workers)))
     await asyncio.gather(
         *(
