@@ -36,8 +36,10 @@ $(AXE):
 	cd $(dir $@) && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && tar xzf axe-core-$(AXE_VERSION).tgz \
 		&& cp package/axe.min.js package/LICENSE . && rm -rf package axe-core-$(AXE_VERSION).tgz
 
+# On every core (at most 4 workers), a test file per worker at a time, so a file's module fixtures are built once;
+# under xdist each worker has a PostgreSQL database of its own beside the one CI names (tests/databases.py).
 test: $(DEV_STAMP) $(AXE)
-	EXOHAIR_AXE=$(AXE) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	EXOHAIR_AXE=$(AXE) $(BIN)/python -m pytest --numprocesses auto --maxprocesses 4 --dist loadfile $(PYTEST_ARGS)
 
 # The browser tests, writing screenshots of the main pages to docs/screenshots/ (SQLite only).
 screenshots: $(DEV_STAMP) $(AXE)

@@ -18,7 +18,6 @@ from exohair.db import migrate
 from exohair.db.engine import make_sessions
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-_skipped_for_infrastructure: list[str] = []
 
 
 def _missing(marker: str) -> str | None:
@@ -38,16 +37,22 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             continue
         if IN_CI:
             pytest.fail(f"CI=true and {reason}: infrastructure tests may not be skipped in CI", pytrace=False)
-        _skipped_for_infrastructure.append(item.nodeid)
         pytest.skip(reason)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if _skipped_for_infrastructure:
+    # Counted from the reports rather than from this process's list: under pytest-xdist the tests run in worker
+    # processes and only their reports reach the process that prints the summary.
+    reasons = [_missing("browser"), _missing("postgres")]
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if any(reason and reason in str(getattr(report, "longrepr", "")) for reason in reasons)
+    ]
+    if skipped:
         terminalreporter.write_sep(
             "!",
-            f"SKIPPED {len(_skipped_for_infrastructure)} TESTS FOR MISSING INFRASTRUCTURE (PostgreSQL/Chromium); "
-            "CI runs them",
+            f"SKIPPED {len(skipped)} TESTS FOR MISSING INFRASTRUCTURE (PostgreSQL/Chromium); CI runs them",
             red=True,
             bold=True,
         )
