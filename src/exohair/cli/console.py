@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import UTC, date, datetime
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 from zoneinfo import ZoneInfo
 
 import typer
@@ -14,6 +14,9 @@ from rich.console import Console
 from exohair.config import get_settings
 from exohair.domain.evidence import Basis
 from exohair.knowledge import Knowledge, load_knowledge
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -27,6 +30,19 @@ def clinic_today() -> date:
 def fail(message: str) -> NoReturn:
     err.print(f"[bold red]error:[/] {message}")
     sys.exit(1)
+
+
+def clinic_database() -> sessionmaker[Session]:
+    """Sessions on the configured database, or a plain error if it was never migrated (for the commands that read
+    a clinic's records). Imported here, not at the top: the planning commands never need the database."""
+    from sqlalchemy import inspect
+
+    from exohair.db.engine import make_engine, make_sessions
+
+    engine = make_engine(get_settings().database_url)
+    if not inspect(engine).has_table("clinics"):
+        fail("The database has no tables yet: run `exohair db upgrade` first.")
+    return make_sessions(engine)
 
 
 def knowledge() -> Knowledge:

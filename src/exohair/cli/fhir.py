@@ -8,9 +8,8 @@ from pathlib import Path
 
 import typer
 
-from exohair.cli.console import fail, knowledge, out
+from exohair.cli.console import clinic_database, fail, knowledge, out
 from exohair.cli.fhir_report import show_issues, show_report
-from exohair.config import get_settings
 
 fhir = typer.Typer(help="FHIR R4 (4.0.1): export a patient's episode or the clinic's patients; import a patient.",
                    no_args_is_help=True)  # fmt: skip
@@ -24,9 +23,6 @@ def export_command(
     clinic: str | None = typer.Option(None, "--clinic", help="Clinic name (needed when there are several)."),
 ) -> None:
     """Export FHIR R4: one patient's Bundle (--mrn M --out file.json) or every patient (--all --out DIR)."""
-    from sqlalchemy import inspect
-
-    from exohair.db.engine import make_engine, make_sessions
     from exohair.features.accounts.service import choose_clinic
     from exohair.features.clinic_settings.knowledge import clinic_knowledge
     from exohair.features.fhir.service import operator_bulk, operator_bundle
@@ -37,11 +33,9 @@ def export_command(
     target = out_path if everyone else out_path.parent
     if not target.is_dir():
         raise typer.BadParameter(f"{target} is not a directory", param_hint="--out")
-    engine = make_engine(get_settings().database_url)
-    if not inspect(engine).has_table("clinics"):
-        fail("The database has no tables yet: run `exohair db upgrade` first.")
+    sessions = clinic_database()
     at = datetime.now(UTC)
-    with make_sessions(engine)() as session:
+    with sessions() as session:
         home = choose_clinic(session, clinic)
         known = clinic_knowledge(session, home.id, knowledge())
         if mrn is not None:
@@ -71,9 +65,6 @@ def import_command(
     clinic: str | None = typer.Option(None, "--clinic", help="Clinic name (needed when there are several)."),
 ) -> None:
     """Import a patient and her chemotherapy from a FHIR R4 Bundle; the regimen is inferred from drugs and dates."""
-    from sqlalchemy import inspect
-
-    from exohair.db.engine import make_engine, make_sessions
     from exohair.domain.access import Actor, Role
     from exohair.domain.errors import DomainError
     from exohair.domain.import_issues import ImportRefused
@@ -89,10 +80,8 @@ def import_command(
         data = json.loads(text)
     except ValueError as error:
         fail(f"{file} is not JSON ({error}), so it cannot be a FHIR Bundle. Nothing was imported.")
-    engine = make_engine(get_settings().database_url)
-    if not inspect(engine).has_table("clinics"):
-        fail("The database has no tables yet: run `exohair db upgrade` first.")
-    with make_sessions(engine)() as session:
+    sessions = clinic_database()
+    with sessions() as session:
         try:
             home = choose_clinic(session, clinic)
             user = find_user(session, home, account)

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import typer
 
-from exohair.cli.console import fail, knowledge, out
-from exohair.config import get_settings
+from exohair.cli.console import clinic_database, knowledge, out
 
 
 def report_command(
@@ -18,9 +17,6 @@ def report_command(
 ) -> None:
     """Write the registry report: success rates, time to regrowth, adjusted protocol comparisons, lot safety."""
     # Imported here, as in the other database commands: `exohair plan` must not pay for pandas and lifelines.
-    from sqlalchemy import inspect
-
-    from exohair.db.engine import make_engine, make_sessions
     from exohair.features.accounts.service import choose_clinic
     from exohair.features.analytics.html import report_file, report_pdf
     from exohair.features.analytics.report import operator_report
@@ -33,10 +29,8 @@ def report_command(
     for path in (out_file, pdf_file):
         if path is not None and not path.parent.is_dir():
             raise typer.BadParameter(f"{path.parent} is not a directory", param_hint="--out/--pdf")
-    engine = make_engine(get_settings().database_url)
-    if not inspect(engine).has_table("clinics"):
-        fail("The database has no tables yet: run `exohair db upgrade` first.")
-    with make_sessions(engine)() as session:
+    sessions = clinic_database()
+    with sessions() as session:
         home = choose_clinic(session, clinic)
         base = knowledge()
         report = operator_report(session, home.id, clinic_knowledge(session, home.id, base), at=datetime.now(UTC))

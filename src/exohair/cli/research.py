@@ -7,8 +7,7 @@ from pathlib import Path
 
 import typer
 
-from exohair.cli.console import fail, knowledge, out
-from exohair.config import get_settings
+from exohair.cli.console import clinic_database, fail, knowledge, out
 from exohair.features.research.formats import ExportFormat
 
 research = typer.Typer(help="De-identified exports for research (docs/research-exports.md).", no_args_is_help=True)
@@ -22,9 +21,6 @@ def export_command(
     force: bool = typer.Option(False, "--force", help="Replace files of an earlier export with the same names."),
 ) -> None:
     """Export the patients whose registry consent stands, de-identified, with the data dictionary."""
-    from sqlalchemy import inspect
-
-    from exohair.db.engine import make_engine, make_sessions
     from exohair.features.accounts.service import choose_clinic
     from exohair.features.clinic_settings.knowledge import clinic_knowledge
     from exohair.features.research.service import operator_research_export
@@ -33,10 +29,8 @@ def export_command(
     parent = out_path.parent if zipped or not out_path.exists() else out_path
     if not parent.is_dir():
         raise typer.BadParameter(f"{parent} is not a directory", param_hint="--out")
-    engine = make_engine(get_settings().database_url)
-    if not inspect(engine).has_table("clinics"):
-        fail("The database has no tables yet: run `exohair db upgrade` first.")
-    with make_sessions(engine)() as session:
+    sessions = clinic_database()
+    with sessions() as session:
         home = choose_clinic(session, clinic)
         known = clinic_knowledge(session, home.id, knowledge())
         export = operator_research_export(session, home.id, known, export_format, at=datetime.now(UTC))
