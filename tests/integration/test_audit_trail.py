@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -12,6 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from concurrency import failures_in_threads
 from exohair.db import migrate
 from exohair.db.engine import make_sessions
 from exohair.domain.audit import GENESIS
@@ -104,22 +104,13 @@ def test_concurrent_appends_queue_up_instead_of_forking_the_chain(sessions):
     """Requests commit their reads' entries at the same moment (found by benchmarks/api.py: on SQLite two appends
     read the same head outside any transaction, and the second failed its insert with a 500)."""
     threads, per_thread = 6, 25
-    failures: list[BaseException] = []
 
     def append(worker: int) -> None:
-        try:
-            for k in range(per_thread):
-                with sessions.begin() as session:
-                    record_event(session, at=AT, action="read", record_type="patient", record_id=f"p-{worker}-{k}")
-        except BaseException as error:  # reported below, with the chain's state
-            failures.append(error)
+        for k in range(per_thread):
+            with sessions.begin() as session:
+                record_event(session, at=AT, action="read", record_type="patient", record_id=f"p-{worker}-{k}")
 
-    workers = [threading.Thread(target=append, args=(n,)) for n in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    assert failures == []
+    assert failures_in_threads(append, threads) == []
     with sessions() as session:
         report = verify_trail(session)
     assert report.intact

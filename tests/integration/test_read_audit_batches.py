@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import UTC, datetime
 
@@ -10,6 +9,7 @@ import pytest
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
+from concurrency import failures_in_threads
 from exohair.db import migrate
 from exohair.db.engine import make_sessions
 from exohair.db.models import AuditEntry
@@ -64,26 +64,17 @@ def test_reads_from_many_threads_form_one_intact_chain_in_fewer_transactions(ses
     commits: list[int] = []
     event.listen(engine, "commit", lambda _connection: commits.append(1))
     threads, per_thread = 8, 20
-    failures: list[BaseException] = []
 
     def reader(worker: int) -> None:
-        try:
-            for k in range(per_thread):
-                with sessions() as session:
-                    _read(session, f"p-{worker}-{k}")
-                    entries = take_read_entries(session)
-                    session.commit()
-                assert entries is not None
-                appender.submit(entries).result(timeout=60)  # as the audit gate waits before answering
-        except BaseException as error:  # reported below
-            failures.append(error)
+        for k in range(per_thread):
+            with sessions() as session:
+                _read(session, f"p-{worker}-{k}")
+                entries = take_read_entries(session)
+                session.commit()
+            assert entries is not None
+            appender.submit(entries).result(timeout=60)  # as the audit gate waits before answering
 
-    workers = [threading.Thread(target=reader, args=(n,)) for n in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    assert failures == []
+    assert failures_in_threads(reader, threads) == []
     with sessions() as session:
         report = verify_trail(session)
         ids = set(session.scalars(select(AuditEntry.record_id)))

@@ -7,23 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from exohair.domain.endpoints import Endpoint, EndpointKind, Measure
+from endpoint_examples import COVER_FREE, DEAN_0_2, REGROWTH
 from exohair.domain.errors import InvalidInput
-from exohair.domain.evidence import Basis, Evidence
 from exohair.domain.statistics.endpoints import preserved, read_endpoints, time_to_event
-
-BASIS = Basis("test", Evidence.D)
-DEAN_0_2 = Endpoint(
-    "preserved", 1, "Dean 0-2", EndpointKind.PRESERVED, Measure.DEAN, 2, None,
-    frozenset({"clinician", "patient"}), "", BASIS, target_days=28, earliest_days=-7, latest_days=56,
-)  # fmt: skip
-REGROWTH = Endpoint(
-    "regrowth", 1, "Regrowth", EndpointKind.TIME_TO_EVENT, Measure.DEAN, 1, None, frozenset({"clinician"}), "", BASIS
-)
-COVER_FREE = Endpoint(
-    "cover_free", 1, "No head cover", EndpointKind.TIME_TO_EVENT, Measure.HEAD_COVER, None, "none",
-    frozenset({"clinician", "patient"}), "", BASIS,
-)  # fmt: skip
 
 
 def assessments(*rows: tuple[str, int, str, float | None, str | None]) -> pd.DataFrame:

@@ -13,27 +13,11 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from endpoint_examples import COVER_FREE, CTCAE_0_1, DEAN_0_2, REGROWTH
 from exohair.domain.endpoints import Endpoint, EndpointKind, Measure
-from exohair.domain.evidence import Basis, Evidence
 from exohair.domain.statistics.endpoints import read_endpoints
 
-BASIS = Basis("test", Evidence.D)
-PRESERVED = Endpoint(
-    "preserved", 1, "Dean 0-2", EndpointKind.PRESERVED, Measure.DEAN, 2, None,
-    frozenset({"clinician", "patient"}), "", BASIS, target_days=28, earliest_days=-7, latest_days=56,
-)  # fmt: skip
-PRESERVED_CTCAE = Endpoint(
-    "preserved_ctcae", 1, "CTCAE 0-1", EndpointKind.PRESERVED, Measure.CTCAE, 1, None, frozenset({"clinician"}),
-    "", BASIS, target_days=0, earliest_days=-14, latest_days=14,
-)  # fmt: skip
-REGROWTH = Endpoint(
-    "regrowth", 1, "Regrowth", EndpointKind.TIME_TO_EVENT, Measure.DEAN, 1, None, frozenset({"clinician"}), "", BASIS
-)
-COVER_FREE = Endpoint(
-    "cover_free", 1, "No head cover", EndpointKind.TIME_TO_EVENT, Measure.HEAD_COVER, None, "none",
-    frozenset({"clinician", "patient"}), "", BASIS,
-)  # fmt: skip
-ENDPOINTS = (PRESERVED, PRESERVED_CTCAE, REGROWTH, COVER_FREE)
+ENDPOINTS = (DEAN_0_2, CTCAE_0_1, REGROWTH, COVER_FREE)
 KEYS = ["p0", "p1", "p2", "p3", "p4", "stranger"]  # "stranger" is never asked about
 # Days at and around the windows' edges and in pairs equally far from the targets (28 and 0), so that ties and
 # edges come up often.
