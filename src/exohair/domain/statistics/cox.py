@@ -236,8 +236,7 @@ def efron_score_residuals(
     ties = d[event_days].astype(np.int64)
     mean_weight = weight_sums[event_days] / ties
     # One row per (event day, k): the d Efron denominators of each day, laid end to end.
-    owner = np.repeat(np.arange(event_days.size), ties)
-    k = np.arange(owner.size) - np.repeat(np.cumsum(ties) - ties, ties)
+    owner, k = efron_terms(ties)
     fraction = k / ties[owner]
     denominator = s0[event_days][owner] - fraction * t0[event_days][owner]
     xbar = (s1[event_days][owner] - fraction[:, None] * t1[event_days][owner]) / denominator[:, None]
@@ -256,6 +255,13 @@ def efron_score_residuals(
     unsorted: NDArray[np.float64] = np.empty_like(residuals)
     unsorted[order] = residuals
     return unsorted
+
+
+def efron_terms(ties: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Efron's d terms of each event day laid end to end: for each term, its day's position among the event days
+    and its k (0 .. d-1), from each day's number of events d."""
+    owner = np.repeat(np.arange(ties.size), ties)
+    return owner, np.arange(owner.size) - np.repeat(np.cumsum(ties) - ties, ties)
 
 
 def _sum_by(groups: NDArray[np.intp], values: NDArray[np.float64], n_groups: int) -> NDArray[np.float64]:

@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from exohair.domain.errors import InvalidInput
+from exohair.domain.statistics.cox import efron_terms
 
 _MAX_STEPS = 50
 _TOLERANCE = 1e-12
@@ -56,8 +57,8 @@ def marginal_cox(
     at_risk_treated = np.cumsum(np.bincount(day, weights=arm, minlength=n_days)[::-1])[::-1]
     event_days = np.flatnonzero(d > 0)
     ties = d[event_days].astype(np.int64)
-    owner = np.repeat(event_days, ties)  # one row per (event day, k)
-    k = np.arange(owner.size) - np.repeat(np.cumsum(ties) - ties, ties)
+    term_day, k = efron_terms(ties)  # one row per (event day, k)
+    owner = event_days[term_day]
     fraction = k / d[owner]
     p = at_risk_control[owner] - fraction * died_control[owner]
     q = at_risk_treated[owner] - fraction * died_treated[owner]
