@@ -59,7 +59,7 @@ def main() -> None:
         print(f"instructions per request: callgrind, {args.reads} requests after {WARMUP} warm-up, minus a run of 0")
     for backend in ["sqlite", "postgres"] if args.backend == "both" else [args.backend]:
         if args.profile or args.cpu:
-            _profile(backend, args)
+            _in_process(backend, args)
         else:
             _measure(backend, args)
 
@@ -93,7 +93,8 @@ def _run_database(backend: str, args: argparse.Namespace):  # type: ignore[no-un
     return api_data.postgres_run_database(args.postgres, args.patients)
 
 
-def _profile(backend: str, args: argparse.Namespace) -> None:
+def _in_process(backend: str, args: argparse.Namespace) -> None:
+    """--profile or --cpu: the reads driven in this process, without valgrind."""
     database = _run_database(backend, args)
     with tempfile.TemporaryDirectory() as work:
         spec = Path(work) / "run.json"
