@@ -148,8 +148,11 @@ def _child(spec_path: Path, reads: int, *, profile: bool = False, cpu: bool = Fa
     async def inline(func, *args, **kwargs):  # type: ignore[no-untyped-def]
         return func(*args, **kwargs)  # cProfile sees only its own thread: run the route there
 
+    import exohair.web.plan_lane
+
     fastapi.routing.run_in_threadpool = inline  # type: ignore[assignment]
     fastapi.dependencies.utils.run_in_threadpool = inline  # type: ignore[assignment]
+    exohair.web.plan_lane.run_in_threadpool = inline  # type: ignore[assignment]
     asyncio.run(_drive(app, paths[:WARMUP], spec["token"]))
     profiler = cProfile.Profile()
     profiler.enable()

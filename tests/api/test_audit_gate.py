@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from exohair.db.engine import make_engine, make_sessions
+from exohair.db.engine import make_engine
 from exohair.db.models import AuditEntry
 from exohair.domain.access import Role
 from exohair.features.audit.reads import ReadAuditAppender
@@ -33,7 +33,7 @@ def test_a_read_whose_entry_cannot_be_committed_is_answered_503_and_discloses_no
     assert api.as_(Role.CLINICIAN).get(f"/api/v1/patients/{patient}/plan").status_code == 200
     before = _entries(api)
     broken = make_engine(f"sqlite:///{tmp_path / 'no-tables.sqlite3'}")  # no audit_entries table: every batch fails
-    api.client.app.state.read_audits = ReadAuditAppender(make_sessions(broken))
+    api.client.app.state.read_audits = ReadAuditAppender(broken)
     answer = api.as_(Role.CLINICIAN).get(f"/api/v1/patients/{patient}/plan")
     assert answer.status_code == 503
     assert answer.headers["content-type"].startswith("application/problem+json")
@@ -48,7 +48,7 @@ def test_a_read_whose_entry_cannot_be_committed_is_answered_503_and_discloses_no
 
 def test_a_write_commits_its_entry_with_its_change_without_the_appender(api, tmp_path):
     broken = make_engine(f"sqlite:///{tmp_path / 'no-tables.sqlite3'}")
-    api.client.app.state.read_audits = ReadAuditAppender(make_sessions(broken))
+    api.client.app.state.read_audits = ReadAuditAppender(broken)
     before = _entries(api)
     answer = api.as_(Role.COORDINATOR).post(f"/api/v1/patients/{api.world.ada.id}/courses", json=COURSE)
     assert answer.status_code == 201  # a write never waits for the read appender

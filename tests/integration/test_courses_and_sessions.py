@@ -13,6 +13,8 @@ from exohair.db.models import AuditEntry, ClosedDay, PlanVersion, TherapySession
 from exohair.domain.access import Forbidden, Role
 from exohair.domain.errors import Conflict, NotFound
 from exohair.domain.safety import GateRefused
+from exohair.features.accounts import service as accounts
+from exohair.features.accounts.secrets import token_hash
 from exohair.features.audit.service import verify_trail
 from exohair.features.clearances import service as clearances
 from exohair.features.clearances.schemas import ClearanceRevoke
@@ -20,7 +22,7 @@ from exohair.features.courses import service as courses
 from exohair.features.courses.schemas import CourseIn, InfusionRecordIn, PlanChangeIn
 from exohair.features.labs import service as labs
 from exohair.features.labs.schemas import LabsIn
-from exohair.features.plans import inputs, repository
+from exohair.features.plans import inputs, reads, repository
 from exohair.features.plans import service as plans
 from exohair.features.products import service as products
 from exohair.features.products.schemas import LotIn
@@ -172,7 +174,7 @@ def test_the_plan_read_keeps_assessments_off_the_clinics_closed_days_and_ignores
     db_session.add(ClosedDay(clinic_id=south, day=first + timedelta(days=1)))  # another clinic's: no effect here
     db_session.flush()
 
-    read = repository.plan_read(db_session, north, world.ada.id)
+    read = reads.plan_read(db_session, north, world.ada.id)
     assert read is not None
     assert sorted(read.closed_days) == sorted({first, last})
     after = plans.current_plan(db_session, world.ada_actor, world.ada.id, KNOWLEDGE, at=NOW).full.plan.assessments
@@ -189,7 +191,7 @@ def test_the_plan_read_carries_the_same_rows_as_the_queries_it_replaced(db_sessi
     for change in ({"cycle": 2, "delay_days": 7}, {"cycle": 3, "skipped": True}):  # course.version is kept current
         record = InfusionRecordIn(version=course.version, **change)
         courses.record_infusion(db_session, coordinator, course.id, record, KNOWLEDGE, at=NOW)
-    read = repository.plan_read(db_session, world.ada.clinic_id, world.ada.id)
+    read = reads.plan_read(db_session, world.ada.clinic_id, world.ada.id)
     assert read is not None
     assert read.course is not None
     assert read.course.id == course.id
@@ -199,8 +201,57 @@ def test_the_plan_read_carries_the_same_rows_as_the_queries_it_replaced(db_sessi
     assert read.infusions == repository.infusion_changes(db_session, course.clinic_id, course.id)
     assert [(r.cycle, r.delay_days, r.skipped) for r in read.infusions] == [(2, 7, False), (3, 0, True)]
     assert all(isinstance(s.planned_on, date) for s in read.sessions)
-    assert repository.plan_read(db_session, world.ada.clinic_id, world.bea.id).course is None  # no course yet
-    assert repository.plan_read(db_session, world.actor(Role.CLINICIAN, clinic="south").clinic_id, world.ada.id) is None
+    assert reads.plan_read(db_session, world.ada.clinic_id, world.bea.id).course is None  # no course yet
+    assert reads.plan_read(db_session, world.actor(Role.CLINICIAN, clinic="south").clinic_id, world.ada.id) is None
+
+
+def test_the_plan_read_with_the_token_carries_what_the_plan_read_does_and_stays_in_the_tokens_clinic(
+    db_session, world, started
+):
+    """token_plan_read (the plan lane's one statement) must bring the same rows as plan_read, the token's holder
+    as the token check reads it, and nothing of a patient outside the holder's clinic."""
+    delay = InfusionRecordIn(version=started.course.version, cycle=2, delay_days=7)
+    courses.record_infusion(db_session, world.actor(Role.COORDINATOR), started.course.id, delay, KNOWLEDGE, at=NOW)
+    db_session.add(ClosedDay(clinic_id=world.ada.clinic_id, day=NOW.date() + timedelta(days=30)))
+    clinician = world.users[("North", Role.CLINICIAN)]
+    _, plain = accounts.create_token(db_session, clinician, "lane", at=NOW)
+    db_session.flush()
+    connection = db_session.connection()
+
+    general = reads.plan_read(db_session, world.ada.clinic_id, world.ada.id)
+    read = reads.token_plan_read(connection, token_hash(plain), world.ada.id)
+    assert general is not None
+    assert general.course is not None
+    assert general.version is not None
+    assert read is not None
+    assert read.credentials == accounts.repository.credentials(db_session, token_hash(plain))
+    assert read.credentials.user_id == clinician.id
+    patient = general.patient
+    assert read.patient == (patient.id, patient.clinic_id, patient.date_of_birth, patient.aga_stage,
+                            patient.conditions, patient.anticoagulated)  # fmt: skip
+    course, version = general.course, general.version
+    assert read.course == (course.id, course.clinic_id, course.regimen_id, course.custom_regimen, course.first_infusion)
+    assert read.version == (version.id, version.number, version.protocol_id, version.protocol_version,
+                            version.adjuncts, version.planned_from)  # fmt: skip
+    assert version.number == 2
+    assert (read.closed_weekdays, sorted(read.closed_days)) == (general.closed_weekdays, sorted(general.closed_days))
+    assert read.closed_days
+    assert sorted(read.sessions) == sorted(general.sessions)
+    assert read.infusions == general.infusions != []
+
+    no_course = reads.token_plan_read(connection, token_hash(plain), world.bea.id)
+    assert no_course is not None
+    assert no_course.patient is not None
+    assert (no_course.course, no_course.version, no_course.sessions, no_course.infusions) == (None, None, [], [])
+    south = world.users[("South", Role.CLINICIAN)]
+    _, southern = accounts.create_token(db_session, south, "lane", at=NOW)
+    db_session.flush()
+    elsewhere = reads.token_plan_read(connection, token_hash(southern), world.ada.id)
+    assert elsewhere is not None
+    assert elsewhere.credentials.user_id == south.id
+    assert (elsewhere.patient, elsewhere.course, elsewhere.version) == (None, None, None)
+    assert (elsewhere.sessions, elsewhere.infusions) == ([], [])
+    assert reads.token_plan_read(connection, token_hash("exo_made-up"), world.ada.id) is None
 
 
 def test_courses_are_hidden_from_other_patients_and_other_clinics(db_session, world, started):

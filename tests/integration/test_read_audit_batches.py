@@ -60,7 +60,7 @@ def test_a_write_in_an_earlier_transaction_does_not_count_against_the_next(sessi
 
 
 def test_reads_from_many_threads_form_one_intact_chain_in_fewer_transactions(sessions, engine):
-    appender = ReadAuditAppender(sessions)
+    appender = ReadAuditAppender(engine)
     commits: list[int] = []
     event.listen(engine, "commit", lambda _connection: commits.append(1))
     threads, per_thread = 8, 20
@@ -90,7 +90,7 @@ def test_entries_that_could_not_be_committed_fail_every_waiting_request(tmp_path
     from exohair.db.engine import make_engine
 
     broken = make_engine(f"sqlite:///{tmp_path / 'no-tables.sqlite3'}")  # never migrated: no audit_entries table
-    appender = ReadAuditAppender(make_sessions(broken))
+    appender = ReadAuditAppender(broken)
     entry = {"at": AT, "clinic_id": CLINIC, "actor_id": None, "action": "read", "record_type": "patient",
              "record_id": "p-1", "source": "test", "changes": None}  # fmt: skip
     waiting = [appender.submit([dict(entry)]) for _ in range(3)]

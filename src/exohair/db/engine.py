@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 # How often a pooled SQLite connection refreshes the planner's statistics, when it is returned to the pool.
 OPTIMIZE_EVERY_S = 3600.0
 _OPTIMIZE = "PRAGMA optimize"
+SQLITE_BUSY_TIMEOUT_MS = 5000  # how long a writer waits for SQLite's write lock before "database is locked"
 
 
 def make_engine(url: str, **options: Any) -> Engine:
@@ -35,7 +36,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     # Statistics from a sample of 1,000 rows per index (as refresh_statistics takes them): milliseconds, however
     # large the clinic, when PRAGMA optimize decides a table needs them.

@@ -132,8 +132,12 @@ class Actor:
     source: str = "cli"  # client address, for the audit trail
 
 
+def permitted(actor: Actor, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[actor.role]
+
+
 def require(actor: Actor, permission: Permission) -> None:
-    if permission not in ROLE_PERMISSIONS[actor.role]:
+    if not permitted(actor, permission):
         raise Forbidden(f"A {actor.role.value} account may not {permission.value.replace('_', ' ')}.")
 
 

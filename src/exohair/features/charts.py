@@ -19,7 +19,7 @@ from exohair.db.base import Versioned
 from exohair.db.models import Patient
 from exohair.domain.access import Actor, Permission, may_see_patient, require
 from exohair.domain.errors import Conflict, NotFound
-from exohair.features.audit.service import record_event
+from exohair.features.audit.service import audit_entry, queue_entries
 from exohair.features.patients import repository
 
 VersionedRow = TypeVar("VersionedRow", bound=Versioned)
@@ -30,7 +30,19 @@ def open_chart(session: Session, actor: Actor, patient_id: uuid.UUID, permission
     return visible_chart(actor, repository.in_clinic(session, actor.clinic_id, patient_id))
 
 
-def visible_chart(actor: Actor, patient: Patient | None) -> Patient:
+class Chart(Protocol):
+    """A patient row, or the columns of one that say whose chart it is."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def clinic_id(self) -> uuid.UUID: ...
+
+
+ChartRow = TypeVar("ChartRow", bound=Chart)
+
+
+def visible_chart(actor: Actor, patient: ChartRow | None) -> ChartRow:
     """`patient` (read from the actor's clinic) if the actor may see the chart, else the NotFound a made-up id
     gets. For a use case that reads the patient with more in one query; it checks the permission first."""
     if patient is None or not may_see_patient(actor, patient.clinic_id, patient.id):
@@ -74,11 +86,25 @@ def audit_chart(
 ) -> None:
     """One audit entry. For a record inside a chart the patient is named in `changes`, so a search of the trail
     by patient finds every access to their data."""
+    entry = chart_entry(actor, action, record_type, record_id, patient_id=patient_id, at=at, changes=changes)
+    queue_entries(session, [entry])
+
+
+def chart_entry(
+    actor: Actor,
+    action: str,
+    record_type: str,
+    record_id: uuid.UUID | None,
+    *,
+    patient_id: uuid.UUID | None,
+    at: datetime,
+    changes: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The entry `audit_chart` queues, for a read that hands it to the audit appender itself (the plan lane)."""
     detail = dict(changes or {})
     if patient_id is not None and record_type != "patient":
         detail.setdefault("patient_id", str(patient_id))
-    record_event(
-        session,
+    return audit_entry(
         at=at,
         action=action,
         record_type=record_type,

@@ -42,6 +42,7 @@ from exohair.web.api import (
 )
 from exohair.web.audit_gate import AuditGate
 from exohair.web.pages import errors
+from exohair.web.plan_lane import LaneCounts, PlanLane
 
 API = "/api/v1"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -94,7 +95,7 @@ def _read_audits(sessions: sessionmaker[Session]) -> ReadAuditAppender | None:
     another thread cost more (+14% instructions per plan read, benchmarks/api_cost.py) than it saved.
     """
     bind = sessions.kw.get("bind")
-    return ReadAuditAppender(sessions) if bind is not None and bind.dialect.name == "postgresql" else None
+    return ReadAuditAppender(bind) if bind is not None and bind.dialect.name == "postgresql" else None
 
 
 def create_app(
@@ -104,7 +105,9 @@ def create_app(
     knowledge: Knowledge | None = None,
     clock: Callable[[], datetime] | None = None,
     photo_store: PhotoStore | None = None,
+    plan_lane: bool = True,
 ) -> FastAPI:
+    """The app. `plan_lane=False` leaves every plan read to its route (web/plan_lane.py): the tests compare the two."""
     settings = settings or get_settings()
     if sessions_factory is None:
         from exohair.db.engine import make_engine, make_sessions
@@ -169,6 +172,9 @@ def create_app(
     app.include_router(health)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.state.plan_lane = LaneCounts()
+    if plan_lane:  # innermost: its answers pass the audit gate and get the headers, as the route's do
+        app.add_middleware(PlanLane)
     app.add_middleware(AuditGate)  # inside SecurityHeaders: a withheld answer's 503 gets the headers too
     app.add_middleware(SecurityHeaders)
     return app

@@ -12,7 +12,6 @@ import asyncio
 import logging
 from concurrent.futures import Future
 
-from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from exohair.web.problems import problem
@@ -21,10 +20,10 @@ WAITS = "exohair.audit_waits"  # scope key: the futures the answer waits for (a 
 log = logging.getLogger("exohair.web")
 
 
-def hold_answer_for(request: Request, committed: Future[None]) -> None:
-    """Make the answer to `request` wait for `committed`. Without a gate around the app (a route called some
-    other way), wait here instead, in the route's thread."""
-    waits: list[Future[None]] | None = request.scope.get(WAITS)
+def hold_answer_for(scope: Scope, committed: Future[None]) -> None:
+    """Make the answer to the request of `scope` wait for `committed`. Without a gate around the app (a route
+    called some other way), wait here instead, in the route's thread."""
+    waits: list[Future[None]] | None = scope.get(WAITS)
     if waits is None:
         committed.result()
     else:

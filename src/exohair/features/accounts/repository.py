@@ -48,11 +48,12 @@ class Credentials(NamedTuple):
 # Every authenticated request runs this one: built once, with a bound parameter. Columns rather than the two
 # ORM objects: loading and identity-mapping a token and a user cost more than the query on SQLite, and most
 # requests need only the ids and the role.
+CREDENTIAL_COLUMNS = (
+    ApiToken.id, ApiToken.revoked_at, ApiToken.expires_at, ApiToken.last_used_at, User.id, User.clinic_id, User.role,
+    User.patient_id, User.active, User.display_name, Clinic.knowledge_revision,
+)  # fmt: skip
 _CREDENTIALS = (
-    select(
-        ApiToken.id, ApiToken.revoked_at, ApiToken.expires_at, ApiToken.last_used_at, User.id, User.clinic_id,
-        User.role, User.patient_id, User.active, User.display_name, Clinic.knowledge_revision,
-    )
+    select(*CREDENTIAL_COLUMNS)
     .join(User, User.id == ApiToken.user_id)
     .join(Clinic, Clinic.id == User.clinic_id)
     .where(ApiToken.token_hash == bindparam("hash"))

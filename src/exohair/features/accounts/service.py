@@ -182,14 +182,23 @@ def authenticate_token(session: Session, plain: str, *, at: datetime) -> User | 
 def token_holder(session: Session, plain: str, *, at: datetime) -> Credentials | None:
     """The valid token's credentials (its id, its active user's), or None. Requests sign out by the token's id."""
     found = repository.credentials(session, token_hash(plain))
-    if found is None:
+    if found is None or not in_force(found, at):
         return None
-    if found.revoked_at is not None or (found.expires_at is not None and found.expires_at <= at) or not found.active:
-        return None
-    # Coarse on purpose: writing on every request would turn each read into a write (and a lock on SQLite).
-    if found.last_used_at is None or at - found.last_used_at > LAST_USED_GRANULARITY:
+    if use_to_note(found, at):
         repository.note_token_use(session, found.token_id, at)
     return found
+
+
+def in_force(found: Credentials, at: datetime) -> bool:
+    """Whether a token found by its hash signs a request in at `at`: not revoked or expired, its user active."""
+    return found.revoked_at is None and (found.expires_at is None or found.expires_at > at) and found.active
+
+
+def use_to_note(found: Credentials, at: datetime) -> bool:
+    """Whether this use of the token must be written down (its last use, shown to its holder, is stale).
+
+    Coarse on purpose: writing on every request would turn each read into a write (and a lock on SQLite)."""
+    return found.last_used_at is None or at - found.last_used_at > LAST_USED_GRANULARITY
 
 
 def revoke_token(

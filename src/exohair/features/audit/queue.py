@@ -41,6 +41,21 @@ class AppendQueue:
             self._threads.release()
             raise
 
+    def try_acquire(self) -> bool:
+        """`acquire` if nobody holds the queue now; False, holding nothing, if someone does."""
+        if not self._threads.acquire(blocking=False):
+            return False
+        try:
+            if self._path is not None:
+                fcntl.flock(self._file(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._threads.release()
+            return False
+        except BaseException:
+            self._threads.release()
+            raise
+        return True
+
     def release(self) -> None:
         try:
             if self._path is not None and self._fd is not None:

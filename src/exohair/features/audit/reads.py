@@ -25,9 +25,9 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction
 
-from exohair.features.audit.service import pending_entries, queue_entries, take_pending
+from exohair.features.audit.service import commit_entries, pending_entries, take_pending
 
 log = logging.getLogger(__name__)
 _WROTE = "exohair.audit.wrote"  # Connection.info key: this transaction sent something other than a SELECT
@@ -60,8 +60,8 @@ def take_read_entries(session: Session) -> list[dict[str, Any]] | None:
 class ReadAuditAppender:
     """One per process and database: commits queued read entries in batches on a thread of its own."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
-        self._sessions = sessions
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
         self._ready = threading.Condition()
         self._queue: list[tuple[list[dict[str, Any]], Future[None]]] = []
         self._pid = 0  # the process that started the thread; a forked child starts its own
@@ -93,9 +93,7 @@ class ReadAuditAppender:
 
     def _commit(self, batch: list[tuple[list[dict[str, Any]], Future[None]]]) -> None:
         try:
-            with self._sessions() as session:
-                queue_entries(session, [entry for entries, _ in batch for entry in entries])
-                session.commit()  # links them into the chain under the append lock (service.seal_pending)
+            commit_entries(self._engine, [entry for entries, _ in batch for entry in entries])
         except Exception as error:  # every waiting request answers 503; the reason goes to the log, no patient data
             log.error("could not commit %d read audit entries: %s", sum(len(e) for e, _ in batch), type(error).__name__)
             for _, future in batch:

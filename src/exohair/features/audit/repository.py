@@ -2,41 +2,83 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import Connection, Table, insert, select, text
 from sqlalchemy.orm import Session
 
+from exohair.db.engine import SQLITE_BUSY_TIMEOUT_MS
 from exohair.db.models import AuditEntry
 from exohair.features.audit.queue import AppendQueue, queue_for
 
 # Any fixed 64-bit number: the key of the advisory lock that serialises appends on PostgreSQL.
-_APPEND_LOCK = 0x65786F68_61697221
+APPEND_LOCK_KEY = 0x65786F68_61697221
 _HELD = "exohair.audit.append_queue"  # session.info key: the queue this session's transaction is at the front of
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 _HEAD = select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
 _APPEND = insert(cast(Table, AuditEntry.__table__))  # a plain Core insert: no ORM bookkeeping under the lock
 
 
 def lock_for_append(session: Session) -> None:
+    """Queue appenders one behind another for the rest of the session's transaction (see `take_append_lock`);
+    released when the transaction ends (`release_append_lock`)."""
+    held = take_append_lock(session.connection())
+    if held is not None:
+        session.info[_HELD] = held
+
+
+def take_append_lock(connection: Connection) -> AppendQueue | None:
     """Queue appenders one behind another for the rest of the transaction. Without it two appends could read the
-    same head and the second would fail its insert.
+    same head and the second would fail its insert. Returns the queue to release when the transaction ends, if
+    one was joined.
 
     PostgreSQL: an advisory lock. SQLite has a single writer, but Python's sqlite3 opens a transaction only at
     the first INSERT/UPDATE/DELETE, so a request that has only read so far would read the head outside any
     transaction, under no lock: such a request takes SQLite's write lock first (BEGIN IMMEDIATE), after waiting
-    its turn in the database's AppendQueue (see queue.py; released when the transaction ends, see
-    `release_append_lock`). A transaction that has already written holds SQLite's write lock, and its reads see
-    the latest head: it needs neither, and must not queue (it would wait for an appender that waits for it)."""
-    connection = session.connection()
+    its turn in the database's AppendQueue (see queue.py). A transaction that has already written holds SQLite's
+    write lock, and its reads see the latest head: it needs neither, and must not queue (it would wait for an
+    appender that waits for it)."""
     dialect = connection.dialect.name
     if dialect == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _APPEND_LOCK})
+        connection.execute(_ADVISORY_LOCK, {"key": APPEND_LOCK_KEY})
     elif dialect == "sqlite" and not connection.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
         waiting = queue_for(connection.engine.url.database)
         waiting.acquire()
-        session.info[_HELD] = waiting
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            waiting.release()
+            raise
+        return waiting
+    return None
+
+
+def try_append_lock(connection: Connection) -> AppendQueue | None:
+    """SQLite: `take_append_lock` without waiting, for a caller on an event loop; None, holding nothing, if
+    another appender has the queue or another writer SQLite's write lock (BEGIN IMMEDIATE with no busy wait)."""
+    waiting = queue_for(connection.engine.url.database)
+    if not waiting.try_acquire():
+        return None
+    # On the driver's connection: three statements that return nothing, each of which cost more through
+    # SQLAlchemy's execution path than in SQLite. SQLAlchemy's own transaction begins at the next statement sent
+    # through it (pysqlite sends no BEGIN of its own, as one is open) and its commit commits this one.
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    try:
+        driver.execute("PRAGMA busy_timeout=0")
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+        finally:
+            driver.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    except sqlite3.OperationalError:  # "database is locked": a write transaction is under way
+        waiting.release()
+        return None
+    except BaseException:
+        waiting.release()
+        raise
+    return waiting
 
 
 def release_append_lock(session: Session) -> None:
@@ -46,14 +88,14 @@ def release_append_lock(session: Session) -> None:
         held.release()
 
 
-def head(session: Session) -> tuple[int, str] | None:
-    row = session.connection().execute(_HEAD).first()  # Core: the ORM has nothing to add to two columns
+def head(connection: Connection) -> tuple[int, str] | None:
+    row = connection.execute(_HEAD).first()  # Core: the ORM has nothing to add to two columns
     return (row.seq, row.hash) if row is not None else None
 
 
-def append(session: Session, entries: Sequence[dict[str, Any]]) -> None:
+def append(connection: Connection, entries: Sequence[dict[str, Any]]) -> None:
     """Insert sealed entries (every column given)."""
-    session.connection().execute(_APPEND, list(entries))
+    connection.execute(_APPEND, list(entries))
 
 
 def in_order(session: Session, batch: int = 1000) -> Iterator[AuditEntry]:

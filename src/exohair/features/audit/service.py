@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from exohair.db.models import AuditEntry
@@ -37,21 +37,37 @@ def record_event(
     would otherwise queue behind one another), and a rollback discards the entry with the change it described.
     """
     session.connection()  # begin the transaction now, so that its rollback also discards this entry
+    entry = audit_entry(
+        at=at, action=action, record_type=record_type, record_id=record_id, clinic_id=clinic_id, actor_id=actor_id,
+        source=source, changes=changes,
+    )  # fmt: skip
+    session.info.setdefault(_PENDING, []).append(entry)
+
+
+def audit_entry(
+    *,
+    at: datetime,
+    action: str,
+    record_type: str,
+    record_id: str | None,
+    clinic_id: uuid.UUID | None,
+    actor_id: uuid.UUID | None,
+    source: str,
+    changes: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """One entry's column values before it is linked into the chain (`seal_pending` adds seq and the hashes)."""
     # Stored exactly as hashed: JSON-native values, and the instant in UTC at microsecond precision.
     plain = json.loads(json.dumps(changes, default=str)) if changes is not None else None
-    pending = session.info.setdefault(_PENDING, [])
-    pending.append(
-        {
-            "at": at.astimezone(UTC),
-            "clinic_id": clinic_id,
-            "actor_id": actor_id,
-            "action": action,
-            "record_type": record_type,
-            "record_id": record_id,
-            "source": source,
-            "changes": plain,
-        }
-    )
+    return {
+        "at": at.astimezone(UTC),
+        "clinic_id": clinic_id,
+        "actor_id": actor_id,
+        "action": action,
+        "record_type": record_type,
+        "record_id": record_id,
+        "source": source,
+        "changes": plain,
+    }
 
 
 def pending_entries(session: Session) -> bool:
@@ -66,8 +82,9 @@ def take_pending(session: Session) -> list[dict[str, Any]]:
 
 
 def queue_entries(session: Session, entries: list[dict[str, Any]]) -> None:
-    """Queue entries taken from another session (see reads.py) on this one, to be sealed at its commit."""
-    session.connection()
+    """Queue entries on this session, to be sealed at its commit (entries built by charts.audit_chart, or taken
+    from other sessions by the read audit appender, see reads.py)."""
+    session.connection()  # begin the transaction now, so that its rollback also discards these entries
     session.info.setdefault(_PENDING, []).extend(entries)
 
 
@@ -111,14 +128,51 @@ def seal_pending(session: Session) -> int:
     if not pending:
         return 0
     repository.lock_for_append(session)
-    last = repository.head(session)
+    link_entries(session.connection(), pending)
+    return len(pending)
+
+
+def link_entries(connection: Connection, entries: list[dict[str, Any]]) -> None:
+    """Link `entries` to the head of the chain, in order, and insert them. The caller holds the append lock."""
+    last = repository.head(connection)
     seq, previous = (last[0], last[1]) if last is not None else (0, GENESIS)
-    for values in pending:
+    for values in entries:
         seq += 1
         values["seq"], values["previous_hash"] = seq, previous
         values["hash"] = previous = entry_hash(_facts_of(values), values["previous_hash"])
-    repository.append(session, pending)
-    return len(pending)
+    repository.append(connection, entries)
+
+
+def commit_entries(engine: Engine, entries: list[dict[str, Any]]) -> None:
+    """Link `entries` into the chain and commit them, in a transaction of their own on a connection of `engine`.
+
+    For entries whose request wrote nothing (the read audit appender, reads.py): no ORM session, whose
+    bookkeeping around one INSERT cost more than the INSERT (benchmarks/api_cost.py)."""
+    with engine.connect() as connection:
+        held = repository.take_append_lock(connection)
+        try:
+            link_entries(connection, entries)
+            connection.commit()
+        finally:
+            if held is not None:
+                connection.rollback()  # a no-op after the commit; after an error it frees SQLite's write lock first
+                held.release()
+
+
+def try_commit_entries(engine: Engine, entries: list[dict[str, Any]]) -> bool:
+    """SQLite: `commit_entries` without waiting for anyone (for a caller on the event loop, the plan lane); False,
+    having written nothing, if another appender or a writer holds a lock, and the caller waits in a thread."""
+    with engine.connect() as connection:
+        held = repository.try_append_lock(connection)
+        if held is None:
+            return False
+        try:
+            link_entries(connection, entries)
+            connection.commit()
+        finally:
+            connection.rollback()  # a no-op after the commit; after an error it frees SQLite's write lock first
+            held.release()
+    return True
 
 
 @event.listens_for(Session, "before_commit")

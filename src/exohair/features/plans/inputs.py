@@ -3,9 +3,10 @@ facts. One place, so the plan the API shows and the plan the gate checks are bui
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -47,6 +48,32 @@ class SessionFacts(Protocol):
     def performed_on(self) -> date | None: ...
 
 
+class CourseFacts(Protocol):
+    """A chemo course row, or the columns of one (reads.CourseRow): what its calendar is built from."""
+
+    @property
+    def clinic_id(self) -> uuid.UUID: ...
+    @property
+    def regimen_id(self) -> str: ...
+    @property
+    def custom_regimen(self) -> dict[str, Any] | None: ...
+    @property
+    def first_infusion(self) -> date: ...
+
+
+class VersionFacts(Protocol):
+    """A plan version row, or the columns of one (reads.VersionRow): what it was planned with."""
+
+    @property
+    def protocol_id(self) -> str: ...
+    @property
+    def protocol_version(self) -> int: ...
+    @property
+    def adjuncts(self) -> list[str]: ...
+    @property
+    def planned_from(self) -> date: ...
+
+
 def clinic_today(clinic: Clinic, at: datetime) -> date:
     """Dates of care are calendar dates in the clinic's time zone; `at` is an instant."""
     return at.astimezone(ZoneInfo(clinic.timezone)).date()
@@ -65,7 +92,7 @@ def course_calendar(session: Session, knowledge: Knowledge, course: ChemoCourse)
     return calendar_of(knowledge, course, records)
 
 
-def calendar_of(knowledge: Knowledge, course: ChemoCourse, records: Iterable[InfusionFacts]) -> ChemoCalendar:
+def calendar_of(knowledge: Knowledge, course: CourseFacts, records: Iterable[InfusionFacts]) -> ChemoCalendar:
     """The course's calendar from its infusion records as read (in recorded order)."""
     regimen = course_regimen(knowledge, course.regimen_id, course.custom_regimen)
     return build_chemo_calendar(regimen, course.first_infusion, infusion_changes(records))

@@ -8,23 +8,20 @@ those on the session's connection (the same transaction) rather than through the
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
-from exohair.db.functions import iso_dates, json_rows, parse_iso_dates
 from exohair.db.models import (
     AssessmentDue,
     ChemoCourse,
     Clinic,
     ClosedDay,
     InfusionRecord,
-    Patient,
     PlanVersion,
     TherapySession,
 )
@@ -47,10 +44,6 @@ class InfusionChangeRow(NamedTuple):
     skipped: bool
 
 
-# The clinic's closed days ride along as one column (ISO dates joined by commas): one round trip fewer.
-_CLOSED_DAYS_OF_CLINIC = (
-    select(iso_dates(ClosedDay.day)).where(ClosedDay.clinic_id == Clinic.id).correlate(Clinic).scalar_subquery()
-)
 _SESSION_STATES = select(
     TherapySession.key, TherapySession.kind, TherapySession.status, TherapySession.planned_on,
     TherapySession.performed_on,
@@ -63,81 +56,6 @@ _INFUSION_CHANGES = (
     .order_by(InfusionRecord.course_version)  # as infusion_records orders them
 )
 _CLOSED_DAYS = select(ClosedDay.day).where(ClosedDay.clinic_id == bindparam("clinic_id"))
-
-
-# The plan read (GET /patients/{id}/plan, the busiest route) in one statement: the patient, her active course
-# and its current plan version, the clinic's time zone and closures, and the course's session states and
-# infusion records as JSON columns. Each of those was a round trip of its own (benchmarks/api_cost.py).
-_ACTIVE_COURSE_ID = (
-    select(ChemoCourse.id)
-    .where(ChemoCourse.clinic_id == Patient.clinic_id, ChemoCourse.patient_id == Patient.id,
-           ChemoCourse.status == "active")
-    .order_by(ChemoCourse.created_at.desc())
-    .limit(1)
-    .correlate(Patient)
-    .scalar_subquery()
-)  # fmt: skip
-_SESSION_STATES_JSON = (
-    select(json_rows(TherapySession.key, TherapySession.kind, TherapySession.status, TherapySession.planned_on,
-                     TherapySession.performed_on))
-    .where(TherapySession.clinic_id == ChemoCourse.clinic_id, TherapySession.course_id == ChemoCourse.id)
-    .correlate(ChemoCourse)
-    .scalar_subquery()
-)  # fmt: skip
-_INFUSION_CHANGES_JSON = (
-    select(json_rows(InfusionRecord.course_version, InfusionRecord.cycle, InfusionRecord.day,
-                     InfusionRecord.delay_days, InfusionRecord.skipped))
-    .where(InfusionRecord.clinic_id == ChemoCourse.clinic_id, InfusionRecord.course_id == ChemoCourse.id)
-    .correlate(ChemoCourse)
-    .scalar_subquery()
-)  # fmt: skip
-_PLAN_READ = (
-    select(Patient, ChemoCourse, PlanVersion, Clinic.timezone, Clinic.closed_weekdays, _CLOSED_DAYS_OF_CLINIC,
-           _SESSION_STATES_JSON, _INFUSION_CHANGES_JSON)
-    .select_from(Patient)
-    .join(Clinic, Clinic.id == Patient.clinic_id)
-    .outerjoin(ChemoCourse, and_(ChemoCourse.clinic_id == Patient.clinic_id, ChemoCourse.id == _ACTIVE_COURSE_ID))
-    .outerjoin(
-        PlanVersion,
-        and_(PlanVersion.clinic_id == ChemoCourse.clinic_id, PlanVersion.course_id == ChemoCourse.id,
-             PlanVersion.current.is_(True)),
-    )
-    .where(Patient.clinic_id == bindparam("clinic_id"), Patient.id == bindparam("patient_id"))
-)  # fmt: skip
-
-
-class PlanRead(NamedTuple):
-    """Everything a plan read needs, from `plan_read`'s one statement."""
-
-    patient: Patient
-    course: ChemoCourse | None  # None: no active course
-    version: PlanVersion | None  # None: the course has no plan yet
-    timezone: str
-    closed_weekdays: list[int]
-    closed_days: list[date]
-    sessions: list[SessionState]
-    infusions: list[InfusionChangeRow]  # in recorded order, as infusion_changes gives them
-
-
-def plan_read(session: Session, clinic_id: uuid.UUID, patient_id: uuid.UUID) -> PlanRead | None:
-    """The patient (None: not in this clinic) with her active course, its plan and its rows, in one query."""
-    row = session.execute(_PLAN_READ, {"clinic_id": clinic_id, "patient_id": patient_id}).first()
-    if row is None:
-        return None
-    patient, course, version, timezone, weekdays, closed, sessions_json, infusions_json = row
-    sessions = [
-        SessionState(key, kind, status, _day(planned), _day(performed))
-        for key, kind, status, planned, performed in json.loads(sessions_json or "[]")
-    ]
-    infusions = [
-        InfusionChangeRow(cycle, day, delay, bool(skipped))
-        for _, cycle, day, delay, skipped in sorted(json.loads(infusions_json or "[]"), key=lambda r: r[0])
-    ]
-    return PlanRead(patient, course, version, timezone, weekdays, parse_iso_dates(closed), sessions, infusions)
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value is not None else None
 
 
 def course(session: Session, clinic_id: uuid.UUID, course_id: uuid.UUID) -> ChemoCourse | None:

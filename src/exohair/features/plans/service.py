@@ -25,7 +25,7 @@ from exohair.domain.risk import estimate_cia_risk
 from exohair.features.charts import audit_chart, open_chart, visible_chart
 from exohair.features.clinic_settings.knowledge import protocol_at
 from exohair.features.courses.regimens import course_regimen
-from exohair.features.plans import inputs, repository
+from exohair.features.plans import inputs, reads, repository
 from exohair.knowledge import Knowledge
 
 
@@ -165,7 +165,7 @@ def current_plan(
     Opens the chart as `open_chart` does (same permission, same answer for a chart the actor may not see), but
     reads the patient together with everything the plan is rebuilt from, in one query."""
     require(actor, Permission.READ_PLAN)
-    found = repository.plan_read(session, actor.clinic_id, patient_id)
+    found = reads.plan_read(session, actor.clinic_id, patient_id)
     patient = visible_chart(actor, found.patient if found is not None else None)
     if found is None or found.course is None or found.version is None:
         raise NotFound("This patient has no therapy plan yet: start a chemo course first.", code="no_plan")
@@ -199,9 +199,9 @@ def rebuild(
 def rebuild_from(
     session: Session,
     knowledge: Knowledge,
-    course: ChemoCourse,
-    version: PlanVersion,
-    patient: Patient,
+    course: inputs.CourseFacts,
+    version: inputs.VersionFacts,
+    patient: inputs.PatientRecord,
     *,
     closures: ClinicClosures,
     sessions: list[repository.SessionState],

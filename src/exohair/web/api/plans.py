@@ -9,12 +9,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
+from exohair.domain.full_plan import FullPlan
 from exohair.features.courses import service as courses
 from exohair.features.courses.schemas import CourseIn, InfusionRecordIn, PlanChangeIn
 from exohair.features.plans import service as plans
 from exohair.features.plans.calendar import patient_calendar
 from exohair.features.plans.service import Replanned
 from exohair.interop.plan_json import plan_to_json
+from exohair.knowledge import Knowledge
 from exohair.web.deps import Signed
 
 router = APIRouter(tags=["plans"])
@@ -142,10 +144,16 @@ _PLAN_JSON = TypeAdapter(dict[str, Any])
     summary="The current plan, as `exohair plan --format json` prints it",
 )
 def get_plan(ctx: Signed, patient_id: uuid.UUID) -> Response:
+    # Most reads of this route are answered before they reach it, by web/plan_lane.py; this answers the rest.
     stored = plans.current_plan(ctx.session, ctx.actor, patient_id, ctx.knowledge, at=ctx.at)
-    body = plan_to_json(stored.full, dict(ctx.knowledge.versions))
-    body["plan_version"] = {"id": str(stored.version.id), "number": stored.version.number}
-    return ctx.commit(Response(_PLAN_JSON.dump_json(body), media_type="application/json"))
+    return ctx.commit(plan_answer(stored.full, ctx.knowledge, stored.version.id, stored.version.number))
+
+
+def plan_answer(full: FullPlan, knowledge: Knowledge, version_id: uuid.UUID, number: int) -> Response:
+    """The answer of GET /patients/{id}/plan, from this route or from the plan lane: the same bytes and headers."""
+    body = plan_to_json(full, dict(knowledge.versions))
+    body["plan_version"] = {"id": str(version_id), "number": number}
+    return Response(_PLAN_JSON.dump_json(body), media_type="application/json")
 
 
 @router.get(
