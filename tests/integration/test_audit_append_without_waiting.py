@@ -45,10 +45,17 @@ def _count(engine: Engine) -> int:
         return connection.scalar(select(func.count()).select_from(AuditEntry)) or 0
 
 
+def _try(engine: Engine, entries: list[dict]) -> bool:
+    with engine.connect() as connection:
+        return try_commit_entries(connection, entries)
+
+
 def test_a_free_lock_commits_at_once_into_an_intact_chain(engine):
-    assert try_commit_entries(engine, [_entry("a")])
-    assert try_commit_entries(engine, [_entry("b"), _entry("c")])
-    commit_entries(engine, [_entry("d")])
+    assert _try(engine, [_entry("a")])
+    assert _try(engine, [_entry("b"), _entry("c")])
+    with engine.connect() as connection:
+        connection.execute(select(1)).all()  # the lane's read first, on the same connection
+        commit_entries(connection, [_entry("d")])
     with Session(engine) as session:
         report = verify_trail(session)
     assert (report.intact, report.count) == (True, 4)
@@ -59,12 +66,12 @@ def test_the_append_queue_held_elsewhere_means_no_wait_and_nothing_written(engin
     queue.acquire()  # as another appender of this process would, between its head read and its commit
     try:
         began = time.perf_counter()
-        assert not try_commit_entries(engine, [_entry("a")])
+        assert not _try(engine, [_entry("a")])
         assert time.perf_counter() - began < 0.5
     finally:
         queue.release()
     assert _count(engine) == 0
-    assert try_commit_entries(engine, [_entry("a")])  # and the queue was left free
+    assert _try(engine, [_entry("a")])  # and the queue was left free
     assert _count(engine) == 1
 
 
@@ -72,12 +79,12 @@ def test_a_write_under_way_means_no_wait_and_the_busy_timeout_is_restored(engine
     with engine.connect() as writer:
         writer.exec_driver_sql("BEGIN IMMEDIATE")  # SQLite's write lock, as a request that wrote holds it
         began = time.perf_counter()
-        assert not try_commit_entries(engine, [_entry("a")])
+        assert not _try(engine, [_entry("a")])
         assert time.perf_counter() - began < 0.5  # not the 5 s busy timeout
         writer.rollback()
     assert _count(engine) == 0
     with engine.connect() as connection:
         timeouts = {connection.exec_driver_sql("PRAGMA busy_timeout").scalar() for _ in range(3)}
     assert timeouts == {SQLITE_BUSY_TIMEOUT_MS}  # every pooled connection waits for writes as long as before
-    assert try_commit_entries(engine, [_entry("a")])
+    assert _try(engine, [_entry("a")])
     assert not queue_for(engine.url.database)._threads.locked()

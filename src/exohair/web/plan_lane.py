@@ -34,7 +34,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from exohair.features.audit.reads import ReadAuditAppender
 from exohair.features.audit.service import commit_entries, try_commit_entries
-from exohair.features.plans.token_read import TokenPlan, current_plan_for_token
+from exohair.features.plans.token_read import current_plan_for_token
 from exohair.web.api.plans import plan_answer
 from exohair.web.audit_gate import hold_answer_for
 from exohair.web.deps import client_address, db_slot, now, presented_token
@@ -96,35 +96,30 @@ async def _answer(scope: Scope, plain: str, patient_id: uuid.UUID, *, source: st
         return None
     if engine.dialect.name != "sqlite" or state.read_audits is not None:
         return await run_in_threadpool(_serve, scope, engine, plain, patient_id, source=source, at=at)
-    read = _read(scope, engine, plain, patient_id, source=source, at=at)
-    if read is None:
-        return None
-    if not try_commit_entries(engine, [read.audit_entry]):
-        await run_in_threadpool(commit_entries, engine, [read.audit_entry])
+    with engine.connect() as connection:  # the read, then the entry's transaction: one checkout for both
+        read = current_plan_for_token(connection, plain, patient_id, state.knowledge, at=at, source=source)
+        if read is None:
+            return None
+        if not try_commit_entries(connection, [read.audit_entry]):
+            await run_in_threadpool(commit_entries, connection, [read.audit_entry])
     return plan_answer(read.full, read.knowledge, read.version.id, read.version.number)
 
 
 def _serve(
     scope: Scope, engine: Engine, plain: str, patient_id: uuid.UUID, *, source: str, at: datetime
 ) -> Response | None:
-    read = _read(scope, engine, plain, patient_id, source=source, at=at)
-    if read is None:
-        return None
-    appender: ReadAuditAppender | None = scope["app"].state.read_audits
-    if appender is None:
-        commit_entries(engine, [read.audit_entry])
-    else:  # as a route's read does (deps.commit_request): the answer waits at the audit gate for the batch
-        hold_answer_for(scope, appender.submit([read.audit_entry]))
-    return plan_answer(read.full, read.knowledge, read.version.id, read.version.number)
-
-
-def _read(
-    scope: Scope, engine: Engine, plain: str, patient_id: uuid.UUID, *, source: str, at: datetime
-) -> TokenPlan | None:
+    state = scope["app"].state
     with engine.connect() as connection:
-        read = current_plan_for_token(connection, plain, patient_id, scope["app"].state.knowledge, at=at, source=source)
+        read = current_plan_for_token(connection, plain, patient_id, state.knowledge, at=at, source=source)
         # Ended by COMMIT, though it only read: psycopg forgets the connection's prepared statements when it sees
         # a ROLLBACK (one could have undone a PREPARE), which closing the connection would send, and PostgreSQL
         # would then plan this read afresh each time: 1.5 ms of its CPU per read instead of 0.2 (benchmarks/api.py).
         connection.commit()
-    return read
+        if read is None:
+            return None
+        appender: ReadAuditAppender | None = state.read_audits
+        if appender is None:
+            commit_entries(connection, [read.audit_entry])
+        else:  # as a route's read does (deps.commit_request): the answer waits at the audit gate for the batch
+            hold_answer_for(scope, appender.submit([read.audit_entry]))
+    return plan_answer(read.full, read.knowledge, read.version.id, read.version.number)

@@ -93,7 +93,8 @@ class ReadAuditAppender:
 
     def _commit(self, batch: list[tuple[list[dict[str, Any]], Future[None]]]) -> None:
         try:
-            commit_entries(self._engine, [entry for entries, _ in batch for entry in entries])
+            with self._engine.connect() as connection:
+                commit_entries(connection, [entry for entries, _ in batch for entry in entries])
         except Exception as error:  # every waiting request answers 503; the reason goes to the log, no patient data
             log.error("could not commit %d read audit entries: %s", sum(len(e) for e, _ in batch), type(error).__name__)
             for _, future in batch:

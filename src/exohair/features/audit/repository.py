@@ -17,6 +17,7 @@ from exohair.features.audit.queue import AppendQueue, queue_for
 APPEND_LOCK_KEY = 0x65786F68_61697221
 _HELD = "exohair.audit.append_queue"  # session.info key: the queue this session's transaction is at the front of
 _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_HEAD_SQL = "SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1"  # as _HEAD, for SQLite's driver
 _HEAD = select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
 _APPEND = insert(cast(Table, AuditEntry.__table__))  # a plain Core insert: no ORM bookkeeping under the lock
 
@@ -89,13 +90,16 @@ def release_append_lock(session: Session) -> None:
 
 
 def head(connection: Connection) -> tuple[int, str] | None:
+    if connection.dialect.name == "sqlite":  # an integer and a string: SQLAlchemy's result machinery adds nothing
+        found = connection.connection.driver_connection.execute(_HEAD_SQL).fetchone()  # type: ignore[union-attr]
+        return (found[0], found[1]) if found is not None else None
     row = connection.execute(_HEAD).first()  # Core: the ORM has nothing to add to two columns
     return (row.seq, row.hash) if row is not None else None
 
 
 def append(connection: Connection, entries: Sequence[dict[str, Any]]) -> None:
-    """Insert sealed entries (every column given)."""
-    connection.execute(_APPEND, list(entries))
+    """Insert sealed entries (every column given); one on its own, as most are, without executemany's setup."""
+    connection.execute(_APPEND, entries[0] if len(entries) == 1 else list(entries))
 
 
 def in_order(session: Session, batch: int = 1000) -> Iterator[AuditEntry]:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from exohair.db.models import AuditEntry
@@ -143,35 +143,33 @@ def link_entries(connection: Connection, entries: list[dict[str, Any]]) -> None:
     repository.append(connection, entries)
 
 
-def commit_entries(engine: Engine, entries: list[dict[str, Any]]) -> None:
-    """Link `entries` into the chain and commit them, in a transaction of their own on a connection of `engine`.
+def commit_entries(connection: Connection, entries: list[dict[str, Any]]) -> None:
+    """Link `entries` into the chain and commit them on `connection`, whose transaction has written nothing.
 
-    For entries whose request wrote nothing (the read audit appender, reads.py): no ORM session, whose
-    bookkeeping around one INSERT cost more than the INSERT (benchmarks/api_cost.py)."""
-    with engine.connect() as connection:
-        held = repository.take_append_lock(connection)
-        try:
-            link_entries(connection, entries)
-            connection.commit()
-        finally:
-            if held is not None:
-                connection.rollback()  # a no-op after the commit; after an error it frees SQLite's write lock first
-                held.release()
-
-
-def try_commit_entries(engine: Engine, entries: list[dict[str, Any]]) -> bool:
-    """SQLite: `commit_entries` without waiting for anyone (for a caller on the event loop, the plan lane); False,
-    having written nothing, if another appender or a writer holds a lock, and the caller waits in a thread."""
-    with engine.connect() as connection:
-        held = repository.try_append_lock(connection)
-        if held is None:
-            return False
-        try:
-            link_entries(connection, entries)
-            connection.commit()
-        finally:
+    For entries whose request wrote nothing (the read audit appender, reads.py; the plan lane): no ORM session,
+    whose bookkeeping around one INSERT cost more than the INSERT (benchmarks/api_cost.py)."""
+    held = repository.take_append_lock(connection)
+    try:
+        link_entries(connection, entries)
+        connection.commit()
+    finally:
+        if held is not None:
             connection.rollback()  # a no-op after the commit; after an error it frees SQLite's write lock first
             held.release()
+
+
+def try_commit_entries(connection: Connection, entries: list[dict[str, Any]]) -> bool:
+    """SQLite: `commit_entries` without waiting for anyone (for a caller on the event loop, the plan lane); False,
+    having written nothing, if another appender or a writer holds a lock, and the caller waits in a thread."""
+    held = repository.try_append_lock(connection)
+    if held is None:
+        return False
+    try:
+        link_entries(connection, entries)
+        connection.commit()
+    finally:
+        connection.rollback()  # a no-op after the commit; after an error it frees SQLite's write lock first
+        held.release()
     return True
 
 

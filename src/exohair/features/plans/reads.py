@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import json
 import uuid
+import weakref
 from datetime import date
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, and_, bindparam, select
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
+from exohair.db.driver_select import DriverSelect
 from exohair.db.functions import iso_dates, json_rows, parse_iso_dates
 from exohair.db.models import (
     ApiToken,
@@ -167,8 +170,13 @@ class TokenPlanRead(NamedTuple):
 
 def token_plan_read(connection: Connection, token_hash: str, patient_id: uuid.UUID) -> TokenPlanRead | None:
     """The token's credentials (None: no such token) with the plan read of `patient_id` in its holder's clinic."""
+    params = {"hash": token_hash, "patient_id": patient_id}
     # A row of 32 columns of many types: typed by the NamedTuples it is cut into below.
-    row: Any = connection.execute(_TOKEN_PLAN_READ, {"hash": token_hash, "patient_id": patient_id}).first()
+    row: Any
+    if connection.dialect.name == "sqlite":  # on the driver's cursor, converted by the same types (driver_select)
+        row = _driver_read(connection.dialect).first(connection, params)
+    else:
+        row = connection.execute(_TOKEN_PLAN_READ, params).first()
     if row is None:
         return None
     a, b, c, d = _ENDS
@@ -182,6 +190,16 @@ def token_plan_read(connection: Connection, token_hash: str, patient_id: uuid.UU
         parse_iso_dates(closed),
         *_child_rows(sessions_json, infusions_json),
     )
+
+
+_DRIVER_READS: weakref.WeakKeyDictionary[Dialect, DriverSelect] = weakref.WeakKeyDictionary()
+
+
+def _driver_read(dialect: Dialect) -> DriverSelect:
+    found = _DRIVER_READS.get(dialect)
+    if found is None:
+        found = _DRIVER_READS[dialect] = DriverSelect(_TOKEN_PLAN_READ, dialect)
+    return found
 
 
 def _child_rows(
