@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, insert, select, text
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
+from exohair.db.driver_statements import DriverInsert, sqlite_driver
 from exohair.db.engine import SQLITE_BUSY_TIMEOUT_MS
 from exohair.db.models import AuditEntry
 from exohair.features.audit.queue import AppendQueue, queue_for
@@ -65,8 +68,7 @@ def try_append_lock(connection: Connection) -> AppendQueue | None:
     # On the driver's connection: three statements that return nothing, each of which cost more through
     # SQLAlchemy's execution path than in SQLite. SQLAlchemy's own transaction begins at the next statement sent
     # through it (pysqlite sends no BEGIN of its own, as one is open) and its commit commits this one.
-    driver = connection.connection.driver_connection
-    assert isinstance(driver, sqlite3.Connection)
+    driver = sqlite_driver(connection)
     try:
         driver.execute("PRAGMA busy_timeout=0")
         try:
@@ -100,6 +102,18 @@ def head(connection: Connection) -> tuple[int, str] | None:
 def append(connection: Connection, entries: Sequence[dict[str, Any]]) -> None:
     """Insert sealed entries (every column given); one on its own, as most are, without executemany's setup."""
     connection.execute(_APPEND, entries[0] if len(entries) == 1 else list(entries))
+
+
+def append_on_driver(connection: Connection, entries: Sequence[dict[str, Any]]) -> None:
+    """SQLite: `append` on the driver's connection, inside the transaction `try_append_lock` began there."""
+    insert_entries = _DRIVER_INSERTS.get(connection.dialect)
+    if insert_entries is None:
+        insert_entries = _DRIVER_INSERTS[connection.dialect] = DriverInsert(cast(Table, AuditEntry.__table__),
+                                                                            connection.dialect)  # fmt: skip
+    insert_entries.execute(sqlite_driver(connection), entries)
+
+
+_DRIVER_INSERTS: weakref.WeakKeyDictionary[Dialect, DriverInsert] = weakref.WeakKeyDictionary()
 
 
 def in_order(session: Session, batch: int = 1000) -> Iterator[AuditEntry]:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session, SessionTransaction
 
+from exohair.db.driver_statements import sqlite_driver
 from exohair.db.models import AuditEntry
 from exohair.domain.audit import GENESIS, AuditFacts, ChainReport, entry_hash, verify_chain
 from exohair.features.audit import repository
@@ -134,13 +135,16 @@ def seal_pending(session: Session) -> int:
 
 def link_entries(connection: Connection, entries: list[dict[str, Any]]) -> None:
     """Link `entries` to the head of the chain, in order, and insert them. The caller holds the append lock."""
-    last = repository.head(connection)
-    seq, previous = (last[0], last[1]) if last is not None else (0, GENESIS)
+    _link(entries, repository.head(connection))
+    repository.append(connection, entries)
+
+
+def _link(entries: list[dict[str, Any]], head: tuple[int, str] | None) -> None:
+    seq, previous = head if head is not None else (0, GENESIS)
     for values in entries:
         seq += 1
         values["seq"], values["previous_hash"] = seq, previous
         values["hash"] = previous = entry_hash(_facts_of(values), values["previous_hash"])
-    repository.append(connection, entries)
 
 
 def commit_entries(connection: Connection, entries: list[dict[str, Any]]) -> None:
@@ -164,11 +168,17 @@ def try_commit_entries(connection: Connection, entries: list[dict[str, Any]]) ->
     held = repository.try_append_lock(connection)
     if held is None:
         return False
+    # All of it on the driver's connection, where the lock took SQLite's write lock: the head, the INSERT and the
+    # commit each cost more through SQLAlchemy than in SQLite (db/driver_statements.py).
+    driver = sqlite_driver(connection)
     try:
-        link_entries(connection, entries)
-        connection.commit()
+        _link(entries, repository.head(connection))
+        repository.append_on_driver(connection, entries)
+        driver.commit()
+    except BaseException:
+        driver.rollback()  # frees SQLite's write lock before the next appender goes
+        raise
     finally:
-        connection.rollback()  # a no-op after the commit; after an error it frees SQLite's write lock first
         held.release()
     return True
 

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, and_, bindparam, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
-from exohair.db.driver_select import DriverSelect
+from exohair.db.driver_statements import DriverSelect
 from exohair.db.functions import iso_dates, json_rows, parse_iso_dates
 from exohair.db.models import (
     ApiToken,

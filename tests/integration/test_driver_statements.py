@@ -1,12 +1,13 @@
-"""SQLite: the plan lane's statement run on the driver's cursor gives the row SQLAlchemy's execution gives.
+"""SQLite: statements run on the driver's cursor read and write what SQLAlchemy's execution reads and writes.
 
-DriverSelect (db/driver_select.py) binds and converts with the columns' own types; here every kind of value the
+DriverSelect (db/driver_statements.py) binds and converts with the columns' own types; here every kind of value the
 plan read returns is compared with `connection.execute(...).first()`: UUIDs, UTC datetimes set and unset, dates,
 JSON lists and a JSON object, JSON null, booleans, NULL columns of an outer join, and no row at all.
 """
 
 from __future__ import annotations
 
+import copy
 import uuid
 from datetime import timedelta
 
@@ -15,11 +16,12 @@ from sqlalchemy import Engine
 
 from databases import sqlite_engine
 from exohair.db import migrate
-from exohair.db.driver_select import DriverSelect
+from exohair.db.driver_statements import DriverSelect, sqlite_driver
 from exohair.db.engine import make_sessions
 from exohair.domain.access import Role
 from exohair.features.accounts import service as accounts
 from exohair.features.accounts.secrets import token_hash
+from exohair.features.audit.service import audit_entry, commit_entries, try_commit_entries, verify_trail
 from exohair.features.courses import service as courses
 from exohair.features.courses.schemas import CourseIn
 from exohair.features.plans import reads
@@ -81,3 +83,38 @@ def test_every_row_the_plan_read_returns_comes_back_as_sqlalchemy_gives_it(engin
     assert row[cut[0] + 4] == ["hypertension"]  # the patient's conditions (JSON)
     assert row[cut[1] + 3] is None  # custom_regimen: JSON null
     assert row[cut[2] + 4] == ["minoxidil"]  # the plan's adjuncts
+
+
+def test_an_audit_entry_inserted_on_the_driver_is_stored_byte_for_byte_as_sqlalchemy_stores_it(tmp_path):
+    """The plan lane's entries go in on SQLite's driver (try_commit_entries); the rest through SQLAlchemy
+    (commit_entries). Both must store the same text in every column, or the chain's hashes would not verify."""
+    entries = [
+        audit_entry(at=NOW + timedelta(microseconds=123), action="read", record_type="plan_version",
+                    record_id=str(uuid.uuid4()), clinic_id=uuid.uuid4(), actor_id=uuid.uuid4(), source="10.0.0.1",
+                    changes={"patient_id": str(uuid.uuid4()), "moved": ["s1", "s2"], "n": 2}),
+        audit_entry(at=NOW, action="read", record_type="patient", record_id=None, clinic_id=None, actor_id=None,
+                    source="cli", changes=None),
+    ]  # fmt: skip
+    stored = []
+    for name, commit in (("driver", _on_driver), ("sqlalchemy", _through_sqlalchemy)):
+        (tmp_path / name).mkdir()
+        engine = sqlite_engine(tmp_path / name)
+        migrate.upgrade(engine)
+        commit(engine, copy.deepcopy(entries))
+        with engine.connect() as connection:
+            stored.append(sqlite_driver(connection).execute("SELECT * FROM audit_entries ORDER BY seq").fetchall())
+        with make_sessions(engine)() as session:
+            assert verify_trail(session).intact
+        engine.dispose()
+    assert len(stored[0]) == 2
+    assert stored[0] == stored[1]
+
+
+def _on_driver(engine: Engine, entries: list[dict]) -> None:
+    with engine.connect() as connection:
+        assert try_commit_entries(connection, entries)
+
+
+def _through_sqlalchemy(engine: Engine, entries: list[dict]) -> None:
+    with engine.connect() as connection:
+        commit_entries(connection, entries)
