@@ -66,8 +66,8 @@ def try_append_lock(connection: Connection) -> AppendQueue | None:
     if not waiting.try_acquire():
         return None
     # On the driver's connection: three statements that return nothing, each of which cost more through
-    # SQLAlchemy's execution path than in SQLite. SQLAlchemy's own transaction begins at the next statement sent
-    # through it (pysqlite sends no BEGIN of its own, as one is open) and its commit commits this one.
+    # SQLAlchemy's execution path than in SQLite. The transaction is the driver's: the caller goes on there and
+    # commits or rolls back there (audit.service.try_commit_entries).
     driver = sqlite_driver(connection)
     try:
         driver.execute("PRAGMA busy_timeout=0")
@@ -93,7 +93,7 @@ def release_append_lock(session: Session) -> None:
 
 def head(connection: Connection) -> tuple[int, str] | None:
     if connection.dialect.name == "sqlite":  # an integer and a string: SQLAlchemy's result machinery adds nothing
-        found = connection.connection.driver_connection.execute(_HEAD_SQL).fetchone()  # type: ignore[union-attr]
+        found = sqlite_driver(connection).execute(_HEAD_SQL).fetchone()
         return (found[0], found[1]) if found is not None else None
     row = connection.execute(_HEAD).first()  # Core: the ORM has nothing to add to two columns
     return (row.seq, row.hash) if row is not None else None
