@@ -3,9 +3,10 @@
 `GET /patients/{id}/plan` is what the plan view, the portal and any integration poll. Served as every other
 route is, a read cost the worker about 3 ms of CPU, most of it in layers around the plan rather than in it: the
 framework solving the route's dependencies, a statement for the token and another for the chart, ORM objects
-loaded and tracked for one read (benchmarks/api.py, "Where the 3.1 ms goes"). Here the token's check, the chart,
+loaded and tracked for one read (docs/benchmarks.md, "Where the 3.1 ms goes"). Here the token's check, the chart,
 the course, its plan and their rows come in one statement as columns (reads.token_plan_read), and the rest is the
-general path's own code: the same permission and chart rules (domain.access, charts.visible_chart), the same
+general path's own code: the same permission and chart rules (domain.access: `permitted`, and `may_see_patient`,
+the rule charts.visible_chart applies), the same
 rebuild (service.rebuild_from) and the same audit entry (charts.chart_entry, as audit_chart makes it).
 
 It only ever answers with a plan. Wherever the general route would answer anything else, or do anything more,
