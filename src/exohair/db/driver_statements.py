@@ -16,6 +16,7 @@ the database's, not SQLAlchemy's.
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -78,7 +79,8 @@ class DriverInsert(_DriverStatement):
     def __init__(self, table: Table, dialect: Dialect) -> None:
         super().__init__(insert(table), dialect)
 
-    def execute(self, driver: sqlite3.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        driver = sqlite_driver(connection)
         if len(rows) == 1:
             driver.execute(self._sql, self._bound(rows[0]))
         else:
@@ -89,3 +91,25 @@ def sqlite_driver(connection: Connection) -> sqlite3.Connection:
     driver = connection.connection.driver_connection
     assert isinstance(driver, sqlite3.Connection)
     return driver
+
+
+# Compiled once per dialect and statement: the callers' statements are module constants.
+_compiled: weakref.WeakKeyDictionary[Dialect, dict[object, _DriverStatement]] = weakref.WeakKeyDictionary()
+
+
+def select_first(connection: Connection, statement: Select[*tuple[Any, ...]], params: Mapping[str, Any]) -> Any:
+    """`connection.execute(statement, params).first()`, as a tuple, run on SQLite's driver (see DriverSelect)."""
+    found = _compiled.setdefault(connection.dialect, {}).get(statement)
+    if found is None:
+        found = _compiled[connection.dialect][statement] = DriverSelect(statement, connection.dialect)
+    assert isinstance(found, DriverSelect)
+    return found.first(connection, params)
+
+
+def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert `rows` (every column given) into `table` on SQLite's driver, in the caller's driver transaction."""
+    found = _compiled.setdefault(connection.dialect, {}).get(table)
+    if found is None:
+        found = _compiled[connection.dialect][table] = DriverInsert(table, connection.dialect)
+    assert isinstance(found, DriverInsert)
+    found.execute(connection, rows)

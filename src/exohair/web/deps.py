@@ -20,7 +20,6 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.types import Scope
 
 from exohair.db.models import User
 from exohair.domain.access import Actor, Role
@@ -181,17 +180,13 @@ class Ctx:
 
         A request that wrote nothing commits its entries in the appender's next batch instead of a write
         transaction of its own, and its answer waits at the audit gate until they are in (see reads.py)."""
-        commit_request(self.session, self._request.scope)
+        session = self.session
+        appender: ReadAuditAppender | None = getattr(self._request.app.state, "read_audits", None)
+        entries = take_read_entries(session) if appender is not None else None
+        session.commit()
+        if entries and appender is not None:
+            hold_answer_for(self._request.scope, appender.submit(entries))
         return result
-
-
-def commit_request(session: Session, scope: Scope) -> None:
-    """Commit a request's work and its audit entries (see Ctx.commit), from a route or the plan lane."""
-    appender: ReadAuditAppender | None = getattr(scope["app"].state, "read_audits", None)
-    entries = take_read_entries(session) if appender is not None else None
-    session.commit()
-    if entries and appender is not None:
-        hold_answer_for(scope, appender.submit(entries))
 
 
 async def signed_in(request: Request, session: DbSession) -> Ctx:

@@ -6,10 +6,10 @@ second on 2 cores with the token checked and the read audited. Served by its rou
 sessions and objects around a read that needs a few columns (docs/benchmarks.md, "Where the 3.1 ms goes").
 
 The lane takes a request for exactly that path (a canonical, lower-case id; no query string) that carries a
-token, and hands it to the plan read for a token (features/plans/token_read.py) in the threadpool, inside one of
-the worker's database slots like any request (deps.db_slot). That read answers only with a plan, built, audited
-and committed as the route would (its audit entry to the process's appender, as deps.commit_request hands a
-read's entries; api/plans.plan_answer: the same bytes and headers). For
+token, and hands it to the plan read for a token (features/plans/token_read.py), inside one of the worker's
+database slots like any request (deps.db_slot): on the event loop on SQLite, in the threadpool on PostgreSQL
+(`_answer` says why). That read answers only with a plan, built, audited and committed as the route would
+(api/plans.plan_answer: the same bytes and headers). For
 everything else (no or a bad token, no permission, a chart the actor may not see, no plan, any problem the route
 would report) it returns None, having written nothing, and the lane passes the request on to the app unchanged:
 the route gives the general answer. Refusals and errors keep one implementation.
@@ -94,8 +94,11 @@ async def _answer(scope: Scope, plain: str, patient_id: uuid.UUID, *, source: st
     engine: Engine | None = state.sessions.kw.get("bind")
     if engine is None:
         return None
-    if engine.dialect.name != "sqlite" or state.read_audits is not None:
-        return await run_in_threadpool(_serve, scope, engine, plain, patient_id, source=source, at=at)
+    appender: ReadAuditAppender | None = state.read_audits
+    if appender is not None:
+        return await run_in_threadpool(_serve, scope, engine, appender, plain, patient_id, source=source, at=at)
+    if engine.dialect.name != "sqlite":  # every PostgreSQL app has an appender (web/app.py); anything else: the route
+        return None
     with engine.connect() as connection:  # the read, then the entry's transaction: one checkout for both
         read = current_plan_for_token(connection, plain, patient_id, state.knowledge, at=at, source=source)
         if read is None:
@@ -106,7 +109,14 @@ async def _answer(scope: Scope, plain: str, patient_id: uuid.UUID, *, source: st
 
 
 def _serve(
-    scope: Scope, engine: Engine, plain: str, patient_id: uuid.UUID, *, source: str, at: datetime
+    scope: Scope,
+    engine: Engine,
+    appender: ReadAuditAppender,
+    plain: str,
+    patient_id: uuid.UUID,
+    *,
+    source: str,
+    at: datetime,
 ) -> Response | None:
     state = scope["app"].state
     with engine.connect() as connection:
@@ -115,11 +125,8 @@ def _serve(
         # a ROLLBACK (one could have undone a PREPARE), which closing the connection would send, and PostgreSQL
         # would then plan this read afresh each time: 1.5 ms of its CPU per read instead of 0.2 (benchmarks/api.py).
         connection.commit()
-        if read is None:
-            return None
-        appender: ReadAuditAppender | None = state.read_audits
-        if appender is None:
-            commit_entries(connection, [read.audit_entry])
-        else:  # as a route's read does (deps.commit_request): the answer waits at the audit gate for the batch
-            hold_answer_for(scope, appender.submit([read.audit_entry]))
+    if read is None:
+        return None
+    # As a route's read does (deps.Ctx.commit): the answer waits at the audit gate for the entry's batch.
+    hold_answer_for(scope, appender.submit([read.audit_entry]))
     return plan_answer(read.full, read.knowledge, read.version.id, read.version.number)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-import weakref
 from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, insert, select, text
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
-from exohair.db.driver_statements import DriverInsert, sqlite_driver
+from exohair.db.driver_statements import insert_rows, select_first, sqlite_driver
 from exohair.db.engine import SQLITE_BUSY_TIMEOUT_MS
 from exohair.db.models import AuditEntry
 from exohair.features.audit.queue import AppendQueue, queue_for
@@ -20,7 +18,6 @@ from exohair.features.audit.queue import AppendQueue, queue_for
 APPEND_LOCK_KEY = 0x65786F68_61697221
 _HELD = "exohair.audit.append_queue"  # session.info key: the queue this session's transaction is at the front of
 _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
-_HEAD_SQL = "SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1"  # as _HEAD, for SQLite's driver
 _HEAD = select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
 _APPEND = insert(cast(Table, AuditEntry.__table__))  # a plain Core insert: no ORM bookkeeping under the lock
 
@@ -92,8 +89,8 @@ def release_append_lock(session: Session) -> None:
 
 
 def head(connection: Connection) -> tuple[int, str] | None:
-    if connection.dialect.name == "sqlite":  # an integer and a string: SQLAlchemy's result machinery adds nothing
-        found = sqlite_driver(connection).execute(_HEAD_SQL).fetchone()
+    if connection.dialect.name == "sqlite":  # on the driver's cursor: SQLAlchemy's execution cost more than the lookup
+        found = select_first(connection, _HEAD, {})
         return (found[0], found[1]) if found is not None else None
     row = connection.execute(_HEAD).first()  # Core: the ORM has nothing to add to two columns
     return (row.seq, row.hash) if row is not None else None
@@ -106,14 +103,7 @@ def append(connection: Connection, entries: Sequence[dict[str, Any]]) -> None:
 
 def append_on_driver(connection: Connection, entries: Sequence[dict[str, Any]]) -> None:
     """SQLite: `append` on the driver's connection, inside the transaction `try_append_lock` began there."""
-    insert_entries = _DRIVER_INSERTS.get(connection.dialect)
-    if insert_entries is None:
-        insert_entries = _DRIVER_INSERTS[connection.dialect] = DriverInsert(cast(Table, AuditEntry.__table__),
-                                                                            connection.dialect)  # fmt: skip
-    insert_entries.execute(sqlite_driver(connection), entries)
-
-
-_DRIVER_INSERTS: weakref.WeakKeyDictionary[Dialect, DriverInsert] = weakref.WeakKeyDictionary()
+    insert_rows(connection, cast(Table, AuditEntry.__table__), entries)
 
 
 def in_order(session: Session, batch: int = 1000) -> Iterator[AuditEntry]:

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import json
 import uuid
-import weakref
 from datetime import date
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, and_, bindparam, select
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
-from exohair.db.driver_statements import DriverSelect
+from exohair.db.driver_statements import select_first
 from exohair.db.functions import iso_dates, json_rows, parse_iso_dates
 from exohair.db.models import (
     ApiToken,
@@ -174,7 +172,7 @@ def token_plan_read(connection: Connection, token_hash: str, patient_id: uuid.UU
     # A row of 32 columns of many types: typed by the NamedTuples it is cut into below.
     row: Any
     if connection.dialect.name == "sqlite":  # on the driver's cursor, converted by the same types (driver_select)
-        row = _driver_read(connection.dialect).first(connection, params)
+        row = select_first(connection, _TOKEN_PLAN_READ, params)
     else:
         row = connection.execute(_TOKEN_PLAN_READ, params).first()
     if row is None:
@@ -190,16 +188,6 @@ def token_plan_read(connection: Connection, token_hash: str, patient_id: uuid.UU
         parse_iso_dates(closed),
         *_child_rows(sessions_json, infusions_json),
     )
-
-
-_DRIVER_READS: weakref.WeakKeyDictionary[Dialect, DriverSelect] = weakref.WeakKeyDictionary()
-
-
-def _driver_read(dialect: Dialect) -> DriverSelect:
-    found = _DRIVER_READS.get(dialect)
-    if found is None:
-        found = _DRIVER_READS[dialect] = DriverSelect(_TOKEN_PLAN_READ, dialect)
-    return found
 
 
 def _child_rows(
