@@ -151,6 +151,7 @@ class _Server:
         env = os.environ | {"EXOHAIR_DATABASE_URL": database_url}
         if source is not None:  # its package ahead of this checkout's (installed editable in the same venv)
             env["PYTHONPATH"] = str(source.resolve() / "src")
+        log.parent.mkdir(parents=True, exist_ok=True)  # a run on PostgreSQL alone builds no SQLite cache there
         self.log = log.open("w")
         self.process = subprocess.Popen(
             command, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT

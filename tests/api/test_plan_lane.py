@@ -23,17 +23,25 @@ from concurrency import failures_in_threads
 from exohair.db.models import AuditEntry, TherapySession, User
 from exohair.domain.access import Role
 from exohair.features.accounts import service as accounts
+from exohair.features.audit.loop_appender import CONNECTION_NAME
 from exohair.features.audit.queue import queue_for
 from exohair.features.audit.repository import APPEND_LOCK_KEY
 from exohair.features.audit.service import verify_trail
+from exohair.features.clinic_settings.publishing import publish
 from exohair.features.photos.storage import LocalPhotoStore
-from exohair.knowledge import shipped_knowledge
+from exohair.knowledge import load_knowledge, shipped_knowledge
+from exohair.web import plan_lane
 from exohair.web.app import create_app
 from exohair.web.deps import SESSION_COOKIE
+from exohair.web.plan_lane import READER_NAME
 from personas import NOW
 
 COURSE = {"regimen": "ac-t", "first_infusion": "2027-03-15", "protocol": "priming-in-cycle-regrowth"}
 # The entry's columns that say who read what, when and from where (seq and the hashes differ by position).
+IN_CYCLE_V1 = "        target_offset_days: -3\n        earliest_offset_days: -5"
+IN_CYCLE_V2 = "        target_offset_days: -5\n        earliest_offset_days: -5"
+FULL_V1 = "  - id: priming-in-cycle-regrowth\n    name: Priming + in-cycle + regrowth\n" \
+    "    synonyms: [priming in-cycle and regrowth, full]\n    version: 1"  # fmt: skip
 SAID = ("at", "clinic_id", "actor_id", "action", "record_type", "record_id", "source", "changes")
 
 
@@ -131,6 +139,8 @@ def test_every_caller_gets_from_the_lane_what_the_route_answers(api, route_only)
     staff = {"coordinator", "clinician", "oncologist", "clinician, cookie"}  # an admin may not read plans
     assert served == {(caller, "ada") for caller in staff | {"ada"}}
     assert route_only.app.state.plan_lane.served == 0
+    on_postgresql = api.client.app.state.sessions.kw["bind"].dialect.name == "postgresql"
+    assert lane.on_loop == (lane.served if on_postgresql else 0)  # PostgreSQL: every one on the event loop
     assert verify_trail(api.session).intact
 
 
@@ -223,3 +233,101 @@ def _append_lock_held(engine: Engine) -> Iterator[None]:
         holder.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
         yield
         holder.rollback()
+
+
+# PostgreSQL: the lane reads and appends on the event loop (LoopDatabase), and falls back to a thread.
+def on_postgresql(test):
+    return pytest.mark.postgres(pytest.mark.parametrize("engine", ["postgres"], indirect=True)(test))
+
+
+def _clinician_reading_ada(api) -> tuple[dict[str, str], str]:
+    _plans(api)
+    headers = {"Authorization": f"Bearer {_token(api, api.world.users[('North', Role.CLINICIAN)])}"}
+    path = f"/api/v1/patients/{api.world.ada.id}/plan"
+    assert api.client.get(path, headers=headers).status_code == 200  # the token's first use is noted (the route)
+    assert api.client.get(path, headers=headers).status_code == 200  # the lane's connections are opened
+    return headers, path
+
+
+def _end_connections(engine: Engine, *names: str) -> int:
+    """Have the server end the connections of these application_names, as an administrator or a restart would."""
+    with engine.begin() as connection:
+        return len(connection.execute(
+            text("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+                 "WHERE datname = current_database() AND application_name = ANY(:names)"),
+            {"names": list(names)},
+        ).all())  # fmt: skip
+
+
+def _plan_reads_after(api, seq: int) -> int:
+    return len([e for e in _entries_after(api, seq) if e["record_type"] == "plan_version"])
+
+
+@on_postgresql
+def test_on_postgresql_connections_the_server_ended_are_replaced_before_use(api):
+    headers, path = _clinician_reading_ada(api)
+    lane, engine = api.client.app.state.plan_lane, api.client.app.state.sessions.kw["bind"]
+    assert _end_connections(engine, READER_NAME, CONNECTION_NAME) == 2  # one to read on, the appender's
+    seq, on_loop = _last_seq(api), lane.on_loop
+    for _ in range(3):
+        assert api.client.get(path, headers=headers).status_code == 200
+    assert lane.on_loop == on_loop + 3
+    assert _plan_reads_after(api, seq) == 3
+    assert verify_trail(api.session).intact
+
+
+@on_postgresql
+def test_on_postgresql_a_read_that_fails_on_its_connection_is_made_again_in_a_thread(api, monkeypatch):
+    headers, path = _clinician_reading_ada(api)
+    lane, engine = api.client.app.state.plan_lane, api.client.app.state.sessions.kw["bind"]
+    monkeypatch.setattr(plan_lane, "gone", lambda connection: False)  # the ended connection is not noticed
+    assert _end_connections(engine, READER_NAME) == 1
+    seq, served, on_loop = _last_seq(api), lane.served, lane.on_loop
+    assert api.client.get(path, headers=headers).status_code == 200  # the read failed on the loop: a thread
+    assert (lane.served, lane.on_loop) == (served + 1, on_loop)
+    assert api.client.get(path, headers=headers).status_code == 200  # a new connection, on the loop again
+    assert (lane.served, lane.on_loop) == (served + 2, on_loop + 1)
+    assert _plan_reads_after(api, seq) == 2
+
+
+@on_postgresql
+def test_on_postgresql_a_read_whose_entry_cannot_be_committed_is_withheld(api):
+    headers, path = _clinician_reading_ada(api)
+    engine = api.client.app.state.sessions.kw["bind"]
+    seq = _last_seq(api)
+    api.session.rollback()  # the test's own transaction must not keep the table from being altered
+    refuse = "ALTER TABLE audit_entries ADD CONSTRAINT refuse_all CHECK (seq < 0) NOT VALID"
+    with engine.begin() as connection:
+        connection.execute(text(refuse))
+    try:
+        withheld = api.client.get(path, headers=headers)
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text("ALTER TABLE audit_entries DROP CONSTRAINT refuse_all"))
+    assert withheld.status_code == 503
+    assert withheld.json()["code"] == "audit_unavailable"
+    assert "sessions" not in withheld.text
+    assert _plan_reads_after(api, seq) == 0
+    assert api.client.get(path, headers=headers).status_code == 200  # the appender goes on with the next batch
+    assert _plan_reads_after(api, seq) == 1
+    assert verify_trail(api.session).intact
+
+
+@on_postgresql
+def test_on_postgresql_a_plan_that_needs_more_than_its_row_is_read_in_a_thread(api, route_only):
+    """North publishes protocol version 2 after Ada's plan was made with version 1: rebuilding hers needs version
+    1 from the database, which the read on the loop cannot reach. It is read again in a thread, as the route would."""
+    headers, path = _clinician_reading_ada(api)
+    texts = dict(load_knowledge().texts)
+    newer = texts["protocols.yaml"].replace(IN_CYCLE_V1, IN_CYCLE_V2).replace(FULL_V1, FULL_V1[:-1] + "2")
+    publish(api.session, api.world.actor(Role.ADMIN), shipped_knowledge(), "protocols.yaml", newer,
+            note="In-cycle sessions earlier", seen_number=0, at=NOW)  # fmt: skip
+    api.session.commit()
+    lane = api.client.app.state.plan_lane
+    seq, served, on_loop = _last_seq(api), lane.served, lane.on_loop
+    by_lane = api.client.get(path, headers=headers)
+    assert (lane.served, lane.on_loop) == (served + 1, on_loop)
+    by_route = route_only.get(path, headers=headers)
+    assert by_lane.status_code == 200
+    assert (by_lane.content, by_lane.headers.items()) == (by_route.content, by_route.headers.items())
+    assert _plan_reads_after(api, seq) == 2

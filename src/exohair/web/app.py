@@ -43,6 +43,7 @@ from exohair.web.api import (
 from exohair.web.audit_gate import AuditGate
 from exohair.web.pages import errors
 from exohair.web.plan_lane import LaneCounts, PlanLane
+from exohair.web.plan_lane import lifespan as plan_lane_lifespan
 
 API = "/api/v1"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -131,9 +132,11 @@ def create_app(
         openapi_url=f"{API}/openapi.json",
         docs_url=None,  # Swagger UI loads from a CDN; clinics may run offline. The schema is the contract.
         redoc_url=None,
+        lifespan=plan_lane_lifespan if plan_lane else None,
     )
     app.state.sessions = sessions_factory
     app.state.read_audits = _read_audits(sessions_factory)
+    app.state.loop_database = None  # the plan lane's, while the app serves on PostgreSQL (plan_lane.lifespan)
     app.state.knowledge = knowledge  # before any clinic's own protocols and tariffs (see clinic_settings)
     app.state.knowledge_texts = texts
     app.state.photo_store = photo_store or LocalPhotoStore(settings.photo_dir)

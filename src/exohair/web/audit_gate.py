@@ -20,11 +20,12 @@ WAITS = "exohair.audit_waits"  # scope key: the futures the answer waits for (a 
 log = logging.getLogger("exohair.web")
 
 
-def hold_answer_for(scope: Scope, committed: Future[None]) -> None:
+def hold_answer_for(scope: Scope, committed: Future[None] | asyncio.Future[None]) -> None:
     """Make the answer to the request of `scope` wait for `committed`. Without a gate around the app (a route
     called some other way), wait here instead, in the route's thread."""
-    waits: list[Future[None]] | None = scope.get(WAITS)
+    waits: list[Future[None] | asyncio.Future[None]] | None = scope.get(WAITS)
     if waits is None:
+        assert isinstance(committed, Future), "an event loop's future is awaited at the gate"
         committed.result()
     else:
         waits.append(committed)
@@ -40,7 +41,7 @@ class AuditGate:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        waits: list[Future[None]] = []
+        waits: list[Future[None] | asyncio.Future[None]] = []
         scope[WAITS] = waits
         withheld = False
 

@@ -6,11 +6,14 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
+import psycopg
 from sqlalchemy import Connection, Table, insert, select, text
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from exohair.db.driver_statements import insert_rows, select_first, sqlite_driver
 from exohair.db.engine import SQLITE_BUSY_TIMEOUT_MS
+from exohair.db.loop_statements import loop_insert, loop_select
 from exohair.db.models import AuditEntry
 from exohair.features.audit.queue import AppendQueue, queue_for
 
@@ -104,6 +107,22 @@ def append(connection: Connection, entries: Sequence[dict[str, Any]]) -> None:
 def append_on_driver(connection: Connection, entries: Sequence[dict[str, Any]]) -> None:
     """SQLite: `append` on the driver's connection, inside the transaction `try_append_lock` began there."""
     insert_rows(connection, cast(Table, AuditEntry.__table__), entries)
+
+
+async def lock_on_loop(connection: psycopg.AsyncConnection[Any]) -> None:
+    """PostgreSQL, on psycopg's async connection (the plan lane's appends): `take_append_lock`'s advisory lock."""
+    await connection.execute("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK_KEY,))
+
+
+async def head_on_loop(connection: psycopg.AsyncConnection[Any], dialect: Dialect) -> tuple[int, str] | None:
+    found = await loop_select(dialect, _HEAD).first(connection, {})
+    return (found[0], found[1]) if found is not None else None
+
+
+async def append_on_loop(
+    connection: psycopg.AsyncConnection[Any], dialect: Dialect, entries: Sequence[dict[str, Any]]
+) -> None:
+    await loop_insert(dialect, cast(Table, AuditEntry.__table__)).execute(connection, entries)
 
 
 def in_order(session: Session, batch: int = 1000) -> Iterator[AuditEntry]:

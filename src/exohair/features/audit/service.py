@@ -9,7 +9,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, event
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, SessionTransaction
 
 from exohair.db.driver_statements import sqlite_driver
@@ -135,11 +137,12 @@ def seal_pending(session: Session) -> int:
 
 def link_entries(connection: Connection, entries: list[dict[str, Any]]) -> None:
     """Link `entries` to the head of the chain, in order, and insert them. The caller holds the append lock."""
-    _link(entries, repository.head(connection))
+    chain_onto(entries, repository.head(connection))
     repository.append(connection, entries)
 
 
-def _link(entries: list[dict[str, Any]], head: tuple[int, str] | None) -> None:
+def chain_onto(entries: list[dict[str, Any]], head: tuple[int, str] | None) -> None:
+    """Give `entries` their places after `head` (None: the chain is empty): seq, previous hash and hash."""
     seq, previous = head if head is not None else (0, GENESIS)
     for values in entries:
         seq += 1
@@ -172,7 +175,7 @@ def try_commit_entries(connection: Connection, entries: list[dict[str, Any]]) ->
     # commit each cost more through SQLAlchemy than in SQLite (db/driver_statements.py).
     driver = sqlite_driver(connection)
     try:
-        _link(entries, repository.head(connection))
+        chain_onto(entries, repository.head(connection))
         repository.append_on_driver(connection, entries)
         driver.commit()
     except BaseException:
@@ -181,6 +184,17 @@ def try_commit_entries(connection: Connection, entries: list[dict[str, Any]]) ->
     finally:
         held.release()
     return True
+
+
+async def commit_entries_on_loop(
+    connection: psycopg.AsyncConnection[Any], dialect: Dialect, entries: list[dict[str, Any]]
+) -> None:
+    """PostgreSQL: `commit_entries` on psycopg's async connection, for the appender on a worker's event loop
+    (features/audit/loop_appender.py): the advisory lock, the head, the INSERT, one transaction."""
+    async with connection.transaction():
+        await repository.lock_on_loop(connection)
+        chain_onto(entries, await repository.head_on_loop(connection, dialect))
+        await repository.append_on_loop(connection, dialect, entries)
 
 
 @event.listens_for(Session, "before_commit")

@@ -13,11 +13,14 @@ import uuid
 from datetime import date
 from typing import Any, NamedTuple
 
+import psycopg
 from sqlalchemy import Connection, and_, bindparam, select
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from exohair.db.driver_statements import select_first
 from exohair.db.functions import iso_dates, json_rows, parse_iso_dates
+from exohair.db.loop_statements import loop_select
 from exohair.db.models import (
     ApiToken,
     ChemoCourse,
@@ -175,8 +178,18 @@ def token_plan_read(connection: Connection, token_hash: str, patient_id: uuid.UU
         row = select_first(connection, _TOKEN_PLAN_READ, params)
     else:
         row = connection.execute(_TOKEN_PLAN_READ, params).first()
-    if row is None:
-        return None
+    return _token_plan(row) if row is not None else None
+
+
+async def token_plan_read_on_loop(
+    connection: psycopg.AsyncConnection[Any], dialect: Dialect, token_hash: str, patient_id: uuid.UUID
+) -> TokenPlanRead | None:
+    """`token_plan_read` on PostgreSQL, on psycopg's async connection (db/loop_statements.py, the plan lane)."""
+    row = await loop_select(dialect, _TOKEN_PLAN_READ).first(connection, {"hash": token_hash, "patient_id": patient_id})
+    return _token_plan(row) if row is not None else None
+
+
+def _token_plan(row: Any) -> TokenPlanRead:
     a, b, c, d = _ENDS
     weekdays, closed, sessions_json, infusions_json = row[d:]
     return TokenPlanRead(

@@ -61,6 +61,16 @@ def current_plan_for_token(
     found = reads.token_plan_read(connection, token_hash(plain), patient_id)
     if found is None:
         return None
+    with Session(bind=connection) as session:
+        return plan_of_read(found, session, base, at=at, source=source)
+
+
+def plan_of_read(
+    found: reads.TokenPlanRead, session: Session, base: Knowledge, *, at: datetime, source: str
+) -> TokenPlan | None:
+    """`current_plan_for_token` from its row, read already. `session` is used only where the clinic's own
+    knowledge or an earlier protocol version must be read: the plan lane on PostgreSQL passes one bound to
+    nothing, and reads again in a thread if it is used (sqlalchemy.exc.UnboundExecutionError)."""
     signed = found.credentials
     if not in_force(signed, at) or use_to_note(signed, at):
         return None
@@ -71,14 +81,13 @@ def current_plan_for_token(
     if not may_see_patient(actor, patient.clinic_id, patient.id) or course is None or version is None:
         return None
     closures = ClinicClosures(frozenset(found.closed_weekdays), frozenset(found.closed_days))
-    with Session(bind=connection) as session:
-        try:
-            knowledge = clinic_knowledge(session, actor.clinic_id, base, signed.knowledge_revision)
-            full = rebuild_from(
-                session, knowledge, course, version, patient, closures=closures, sessions=found.sessions,
-                infusions=found.infusions,
-            )  # fmt: skip
-        except (DomainError, KnowledgeError):
-            return None
+    try:
+        knowledge = clinic_knowledge(session, actor.clinic_id, base, signed.knowledge_revision)
+        full = rebuild_from(
+            session, knowledge, course, version, patient, closures=closures, sessions=found.sessions,
+            infusions=found.infusions,
+        )  # fmt: skip
+    except (DomainError, KnowledgeError):
+        return None
     entry = chart_entry(actor, "read", "plan_version", version.id, patient_id=patient.id, at=at)
     return TokenPlan(knowledge, version, full, entry)
