@@ -4,8 +4,9 @@
 hour to the next. This counts the instructions the worker's own code executes per plan read instead, with
 `valgrind --tool=callgrind`: the same count for the same code and data whatever else the machine is doing. The
 reads are driven in-process through the ASGI app (routing, token check, chart, plan rebuild, audit append and
-commit, JSON; the threadpool hop included), not through uvicorn's HTTP parsing, and the database server's own
-work on PostgreSQL is not counted (it runs in another process).
+commit, JSON; any threadpool hop included), not through uvicorn's HTTP parsing, and the database server's own
+work on PostgreSQL is not counted (it runs in another process). The app runs inside its lifespan, as uvicorn runs
+it: on PostgreSQL the plan lane reads and appends on the event loop (web/plan_lane.py).
 
 Method: the script runs itself under callgrind twice, with `--reads N` and with `--reads 0` (same start-up,
 same warm-up of 20 reads), and divides the difference by N. The bare `GET /api/v1/health` is counted the same
@@ -30,8 +31,9 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 WARMUP = 20
@@ -135,9 +137,14 @@ def _child(spec_path: Path, reads: int, *, profile: bool = False, cpu: bool = Fa
         _cpu_per_read(app, paths, spec["token"])
         return
     if not profile:
-        asyncio.run(_drive(app, paths[:WARMUP], spec["token"]))
-        with _counting():
-            asyncio.run(_drive(app, paths[WARMUP:], spec["token"]))
+
+        async def counted() -> None:
+            async with _serving(app):
+                await _drive(app, paths[:WARMUP], spec["token"])
+                with _counting():
+                    await _drive(app, paths[WARMUP:], spec["token"])
+
+        asyncio.run(counted())
         return
     import cProfile
     import pstats
@@ -153,11 +160,16 @@ def _child(spec_path: Path, reads: int, *, profile: bool = False, cpu: bool = Fa
     fastapi.routing.run_in_threadpool = inline  # type: ignore[assignment]
     fastapi.dependencies.utils.run_in_threadpool = inline  # type: ignore[assignment]
     exohair.web.plan_lane.run_in_threadpool = inline  # type: ignore[assignment]
-    asyncio.run(_drive(app, paths[:WARMUP], spec["token"]))
     profiler = cProfile.Profile()
-    profiler.enable()
-    asyncio.run(_drive(app, paths[WARMUP:], spec["token"]))
-    profiler.disable()
+
+    async def profiled() -> None:
+        async with _serving(app):
+            await _drive(app, paths[:WARMUP], spec["token"])
+            profiler.enable()
+            await _drive(app, paths[WARMUP:], spec["token"])
+            profiler.disable()
+
+    asyncio.run(profiled())
     stats = pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative"))
     stats.print_stats(60)
 
@@ -169,7 +181,6 @@ def _cpu_per_read(app: object, paths: list[str], token: str) -> None:
     import gc
     import time
 
-    asyncio.run(_drive(app, paths[:WARMUP], token))
     collecting = [0.0, 0.0]  # seconds in the GC, the current collection's start
 
     def timed(phase: str, _info: dict[str, int]) -> None:
@@ -178,12 +189,18 @@ def _cpu_per_read(app: object, paths: list[str], token: str) -> None:
         else:
             collecting[0] += time.perf_counter() - collecting[1]
 
-    gc.callbacks.append(timed)
-    began, wall = time.process_time(), time.perf_counter()
-    asyncio.run(_drive(app, paths[WARMUP:], token))
+    async def timed_reads() -> tuple[float, float]:
+        async with _serving(app):
+            await _drive(app, paths[:WARMUP], token)
+            gc.callbacks.append(timed)
+            began, wall = time.process_time(), time.perf_counter()
+            await _drive(app, paths[WARMUP:], token)
+            cpu, wall = time.process_time() - began, time.perf_counter() - wall
+            gc.callbacks.remove(timed)
+            return cpu, wall
+
+    cpu, wall = asyncio.run(timed_reads())
     n = len(paths) - WARMUP
-    cpu, wall = time.process_time() - began, time.perf_counter() - wall
-    gc.callbacks.remove(timed)
     print(f"{n} plan reads, serially: {1e6 * cpu / n:,.0f} µs CPU per read ({1e6 * wall / n:,.0f} µs wall), "
           f"of which the GC {1e6 * collecting[0] / n:,.1f} µs")  # fmt: skip
 
@@ -199,6 +216,13 @@ def _counting() -> Iterator[None]:
         yield
     finally:
         subprocess.run(["callgrind_control", "--instr=off", str(os.getpid())], capture_output=True, check=True)
+
+
+@contextlib.asynccontextmanager
+async def _serving(app: Any) -> AsyncIterator[None]:
+    """The app's lifespan around the reads, as uvicorn runs it: on PostgreSQL the plan lane reads on the loop."""
+    async with app.router.lifespan_context(app):
+        yield
 
 
 async def _drive(app: object, paths: list[str], token: str) -> None:

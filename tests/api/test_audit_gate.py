@@ -34,6 +34,9 @@ def test_a_read_whose_entry_cannot_be_committed_is_answered_503_and_discloses_no
     before = _entries(api)
     broken = make_engine(f"sqlite:///{tmp_path / 'no-tables.sqlite3'}")  # no audit_entries table: every batch fails
     api.client.app.state.read_audits = ReadAuditAppender(broken)
+    # On PostgreSQL the plan lane commits on the event loop with an appender of its own, whose failure
+    # test_plan_lane.py tests; without it (as in an app not started through its lifespan) it uses this one.
+    api.client.app.state.loop_database = None
     answer = api.as_(Role.CLINICIAN).get(f"/api/v1/patients/{patient}/plan")
     assert answer.status_code == 503
     assert answer.headers["content-type"].startswith("application/problem+json")
