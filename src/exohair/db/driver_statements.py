@@ -57,15 +57,24 @@ class DriverSelect(_DriverStatement):
 
     def __init__(self, statement: Select[*tuple[Any, ...]], dialect: Dialect) -> None:
         super().__init__(statement, dialect)
-        self._converters: list[Callable[[Any], Any] | None] = [
-            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in statement.selected_columns
-        ]
+        self._converters = RowConverter(statement, dialect)
 
     def first(self, connection: Connection, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """The first row for `params` (by bind name), converted as SQLAlchemy converts it; None if there is none."""
         row = sqlite_driver(connection).execute(self._sql, self._bound(params)).fetchone()
-        if row is None:
-            return None
+        return self._converters(row) if row is not None else None
+
+
+class RowConverter:
+    """A driver's row of `statement` converted value by value as SQLAlchemy converts it for `dialect` (the result
+    processors of the columns' types: UUIDs, UTC datetimes, JSON, booleans); also for loop_statements.py."""
+
+    def __init__(self, statement: Select[*tuple[Any, ...]], dialect: Dialect) -> None:
+        self._converters: list[Callable[[Any], Any] | None] = [
+            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in statement.selected_columns
+        ]
+
+    def __call__(self, row: Sequence[Any]) -> tuple[Any, ...]:
         return tuple(
             convert(value) if convert is not None else value
             for convert, value in zip(self._converters, row, strict=True)

@@ -3,8 +3,8 @@ doing the binding: for the plan read's fast lane and its audit appends (web/plan
 
 On PostgreSQL the lane read in a thread (psycopg's sync driver blocks) and handed its audit entry to another
 thread: per read, two hops between threads, a pool checkout with its ping, and BEGIN and COMMIT around a single
-SELECT, each a round trip that costs the worker and the server CPU. With the 2 cores shared by both workers and
-PostgreSQL, that was the difference between 743 and 1,000 reads a second (docs/benchmarks.md). Here a statement is
+SELECT, each a round trip that costs the worker and the server CPU. On 2 cores shared by both workers and
+PostgreSQL, that held the lane to 766 reads a second; without it, 1,410 (docs/benchmarks.md). Here a statement is
 compiled once for the psycopg dialect; each run binds its parameters (by name) with the columns' own bind
 processors and converts each value read with the result processor SQLAlchemy would use for that column, so a row
 comes back as `connection.execute(...).first()` would bring it, and a row written is stored as SQLAlchemy would
@@ -23,6 +23,8 @@ from sqlalchemy import Engine, Select, Table, insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
+
+from exohair.db.driver_statements import RowConverter
 
 
 class _LoopStatement:
@@ -52,9 +54,7 @@ class LoopSelect(_LoopStatement):
 
     def __init__(self, statement: Select[*tuple[Any, ...]], dialect: Dialect) -> None:
         super().__init__(statement, dialect)
-        self._converters: list[Callable[[Any], Any] | None] = [
-            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in statement.selected_columns
-        ]
+        self._converters = RowConverter(statement, dialect)
 
     async def first(
         self, connection: psycopg.AsyncConnection[Any], params: Mapping[str, Any]
@@ -62,12 +62,7 @@ class LoopSelect(_LoopStatement):
         """The first row for `params` (by bind name), converted as SQLAlchemy converts it; None if there is none."""
         cursor = await connection.execute(self.sql, self.bound(params))
         row = await cursor.fetchone()
-        if row is None:
-            return None
-        return tuple(
-            convert(value) if convert is not None else value
-            for convert, value in zip(self._converters, row, strict=True)
-        )
+        return self._converters(row) if row is not None else None
 
 
 class LoopInsert(_LoopStatement):
@@ -100,8 +95,9 @@ def gone(connection: psycopg.AsyncConnection[Any]) -> bool:
     with something to read, checked without waiting, means the connection is gone."""
     if connection.closed:
         return True
-    readable, _, _ = select.select([connection.fileno()], [], [], 0)
-    return bool(readable)
+    waiting = select.poll()  # not select.select: a busy server's descriptors pass FD_SETSIZE (1024)
+    waiting.register(connection.fileno(), select.POLLIN)
+    return bool(waiting.poll(0))
 
 
 # Compiled once per dialect and statement: the callers' statements are module constants.

@@ -105,8 +105,8 @@ async def _answer(scope: Scope, plain: str, patient_id: uuid.UUID, *, source: st
 
     On PostgreSQL, while the app serves (`lifespan`), the read is one statement on psycopg's async connection and
     its entry goes to an appender on the loop that commits entries in batches (`LoopDatabase`): in the threadpool,
-    with the entry committed by the read audit appender's thread, a read cost the worker 1,676 µs of CPU instead
-    of 917, and 824 reads a second instead of 1,407 (docs/benchmarks.md). Where it cannot be read there, it is read
+    with the entry committed by the read audit appender's thread, a read cost the worker 1,688 µs of CPU instead
+    of 911, and 766 reads a second instead of 1,410 (docs/benchmarks.md). Where it cannot be read there, it is read
     as a route's read is, in a thread, its entry given to the read audit appender (web/app.py says why); an app
     not started through its lifespan (benchmarks/api_cost.py drives one) reads that way too."""
     state = scope["app"].state
