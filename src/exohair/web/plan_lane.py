@@ -168,9 +168,10 @@ class LoopDatabase:
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Each worker's lane reads PostgreSQL on its event loop while it serves (`LoopDatabase`); SQLite, or an app
-    not started through its lifespan, reads as before."""
+    not started through its lifespan, reads as before. So does a PostgreSQL URL naming a driver other than psycopg
+    (3), whose dialect compiles for another driver."""
     engine: Engine | None = app.state.sessions.kw.get("bind")
-    if engine is None or engine.dialect.name != "postgresql":
+    if engine is None or (engine.dialect.name, engine.dialect.driver) != ("postgresql", "psycopg"):
         yield
         return
     app.state.loop_database = on_loop = LoopDatabase(engine)
