@@ -18,7 +18,7 @@ from __future__ import annotations
 import sqlite3
 import weakref
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, Select, Table, insert
 from sqlalchemy.engine import Dialect
@@ -102,23 +102,25 @@ def sqlite_driver(connection: Connection) -> sqlite3.Connection:
     return driver
 
 
-# Compiled once per dialect and statement: the callers' statements are module constants.
-_compiled: weakref.WeakKeyDictionary[Dialect, dict[object, _DriverStatement]] = weakref.WeakKeyDictionary()
+# Compiled once per dialect, kind and statement: the callers' statements are module constants.
+_compiled: weakref.WeakKeyDictionary[Dialect, dict[tuple[object, object], object]] = weakref.WeakKeyDictionary()
+S = TypeVar("S")
+
+
+def compiled_once(kind: Callable[[Any, Dialect], S], source: object, dialect: Dialect) -> S:
+    """`kind(source, dialect)`, made on first use and kept for `dialect`'s lifetime (also for loop_statements.py)."""
+    made = _compiled.setdefault(dialect, {})
+    found = made.get((kind, source))
+    if found is None:
+        found = made[(kind, source)] = kind(source, dialect)
+    return cast(S, found)
 
 
 def select_first(connection: Connection, statement: Select[*tuple[Any, ...]], params: Mapping[str, Any]) -> Any:
     """`connection.execute(statement, params).first()`, as a tuple, run on SQLite's driver (see DriverSelect)."""
-    found = _compiled.setdefault(connection.dialect, {}).get(statement)
-    if found is None:
-        found = _compiled[connection.dialect][statement] = DriverSelect(statement, connection.dialect)
-    assert isinstance(found, DriverSelect)
-    return found.first(connection, params)
+    return compiled_once(DriverSelect, statement, connection.dialect).first(connection, params)
 
 
 def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert `rows` (every column given) into `table` on SQLite's driver, in the caller's driver transaction."""
-    found = _compiled.setdefault(connection.dialect, {}).get(table)
-    if found is None:
-        found = _compiled[connection.dialect][table] = DriverInsert(table, connection.dialect)
-    assert isinstance(found, DriverInsert)
-    found.execute(connection, rows)
+    compiled_once(DriverInsert, table, connection.dialect).execute(connection, rows)

@@ -14,7 +14,6 @@ store it (tests/integration/test_loop_statements.py compares both).
 from __future__ import annotations
 
 import select
-import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -24,7 +23,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from exohair.db.driver_statements import RowConverter
+from exohair.db.driver_statements import RowConverter, compiled_once
 
 
 class _LoopStatement:
@@ -100,21 +99,9 @@ def gone(connection: psycopg.AsyncConnection[Any]) -> bool:
     return bool(waiting.poll(0))
 
 
-# Compiled once per dialect and statement: the callers' statements are module constants.
-_compiled: weakref.WeakKeyDictionary[Dialect, dict[object, _LoopStatement]] = weakref.WeakKeyDictionary()
-
-
 def loop_select(dialect: Dialect, statement: Select[*tuple[Any, ...]]) -> LoopSelect:
-    found = _compiled.setdefault(dialect, {}).get(statement)
-    if found is None:
-        found = _compiled[dialect][statement] = LoopSelect(statement, dialect)
-    assert isinstance(found, LoopSelect)
-    return found
+    return compiled_once(LoopSelect, statement, dialect)
 
 
 def loop_insert(dialect: Dialect, table: Table) -> LoopInsert:
-    found = _compiled.setdefault(dialect, {}).get(table)
-    if found is None:
-        found = _compiled[dialect][table] = LoopInsert(table, dialect)
-    assert isinstance(found, LoopInsert)
-    return found
+    return compiled_once(LoopInsert, table, dialect)
